@@ -1,0 +1,3 @@
+//! One module per instruction.
+
+pub mod init_market;

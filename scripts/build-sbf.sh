@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds program/ into target/deploy/ballast_program.so.
+# With Solana's platform tools installed this is `cargo build-sbf`; otherwise the upstream BPF path:
+# Debian's rustc 1.96 (which ships std sources) for bpfel-unknown-none, linked by sbpf-linker (scripts/setup.sh).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+deploy_dir="$root/target/deploy"
+mkdir -p "$deploy_dir"
+
+if command -v cargo-build-sbf >/dev/null 2>&1; then
+  echo "[build-sbf] cargo build-sbf"
+  cargo build-sbf --manifest-path program/Cargo.toml --sbf-out-dir "$deploy_dir" "$@"
+else
+  if [ ! -x /usr/bin/rustc ] || [ ! -x "$root/tools/bin/sbpf-linker" ]; then
+    echo "[build-sbf] toolchain missing: running scripts/setup.sh"
+    bash "$root/scripts/setup.sh"
+  fi
+  echo "[build-sbf] upstream BPF: /usr/bin/cargo --target bpfel-unknown-none, sbpf-linker"
+  # /usr/bin/rustc, not the rustup proxy: the proxy follows rust-toolchain.toml, whose toolchain has no std
+  # sources for -Zbuild-std. Its own target dir keeps the two compilers' artifacts apart.
+  RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_BPFEL_UNKNOWN_NONE_LINKER="$root/tools/bin/sbpf-linker" \
+    /usr/bin/cargo build --release --target bpfel-unknown-none -Zbuild-std=core,alloc \
+    -p ballast-program --target-dir "$root/target/sbf" "$@"
+  cp "$root/target/sbf/bpfel-unknown-none/release/libballast_program.so" "$deploy_dir/ballast_program.so"
+fi
+
+size=$(stat -c %s "$deploy_dir/ballast_program.so")
+echo "[build-sbf] target/deploy/ballast_program.so: $size bytes ($(( (size + 1023) / 1024 )) KiB)"

@@ -1,0 +1,70 @@
+//! Shared set-up for the integration tests. Every test runs the built SBF binary
+//! (`target/deploy/ballast_program.so`, made by `scripts/build-sbf.sh`), never a host build of the program.
+
+use {
+    ballast_interface::error::BallastError,
+    mollusk_svm::{program::loader_keys::LOADER_V3, result::InstructionResult, Mollusk},
+    mollusk_svm_result::ProgramResult,
+    solana_account::Account,
+    solana_address::Address,
+    solana_program_error::ProgramError,
+    std::path::PathBuf,
+};
+
+pub use mollusk_svm_result;
+
+/// Path of the program binary the tests load.
+pub fn program_so_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/ballast_program.so")
+}
+
+/// The program's ELF; panics with the command to run when it has not been built.
+pub fn program_elf() -> Vec<u8> {
+    let path = program_so_path();
+    std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; build it first with scripts/build-sbf.sh", path.display()))
+}
+
+/// A Mollusk instance with the Ballast program (upgradeable loader, as deployed) and the token program.
+pub fn mollusk() -> Mollusk {
+    let mut mollusk = Mollusk::default();
+    mollusk.add_program_with_loader_and_elf(&ballast_interface::ID, &LOADER_V3, &program_elf());
+    mollusk_svm_programs_token::token::add_program(&mut mollusk);
+    mollusk
+}
+
+/// A rent-exempt account of `len` zero bytes owned by `owner`.
+pub fn zeroed_account(owner: &Address, len: usize) -> Account {
+    Account {
+        lamports: mollusk_svm::Mollusk::default().sysvars.rent.minimum_balance(len),
+        data: vec![0; len],
+        owner: *owner,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+/// A system-owned wallet holding `lamports`.
+pub fn wallet(lamports: u64) -> Account {
+    Account { lamports, data: vec![], owner: Address::default(), executable: false, rent_epoch: 0 }
+}
+
+/// The custom error code the program returns for `error`.
+pub fn custom(error: BallastError) -> ProgramResult {
+    ProgramResult::Failure(ProgramError::Custom(error.code()))
+}
+
+/// Asserts that the instruction failed with `expected` and left every account byte-for-byte unchanged.
+pub fn assert_rejected(result: &InstructionResult, accounts: &[(Address, Account)], expected: BallastError) {
+    assert_eq!(result.program_result, custom(expected), "expected {expected:?}");
+    assert_eq!(result.resulting_accounts.len(), accounts.len());
+    for ((key, before), (result_key, after)) in accounts.iter().zip(&result.resulting_accounts) {
+        assert_eq!(key, result_key);
+        assert_eq!(before, after, "account {key} changed by a failed instruction");
+    }
+}
+
+/// Reads account data as the program's `T` layout.
+pub fn read_state<T: bytemuck::Pod>(account: &Account) -> T {
+    bytemuck::pod_read_unaligned(&account.data)
+}
