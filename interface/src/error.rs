@@ -67,6 +67,107 @@ pub enum BallastError {
     InvalidQuoteCurrency,
     /// A minimum value to skip liquidation priority checks must not exceed the maximum liquidatable at once.
     InvalidSkipCheckValue,
+
+    // 6025 - reserve configuration
+    /// LTV must be below the liquidation threshold, which must be below 100%.
+    InvalidLoanToValue,
+    /// The liquidation threshold must be at least the LTV and below 100%, and with the maximum bonus must not
+    /// exceed 100% (a liquidation must be able to pay its bonus).
+    InvalidLiquidationThreshold,
+    /// The borrow factor must be at least 100%.
+    InvalidBorrowFactor,
+    /// Liquidation bonuses must satisfy min <= max and a bad-debt bonus below 1%.
+    InvalidLiquidationBonus,
+    /// A protocol fee share (take rate, liquidation fee, insurance share) exceeds 100%.
+    InvalidProtocolFee,
+    // 6030
+    /// The borrow-rate curve has too few or too many points, or is not monotone.
+    InvalidBorrowRateCurve,
+    /// The oracle configuration is incomplete (zero feed id, zero max age, zero confidence or divergence bound).
+    InvalidOracleConfig,
+    /// The utilization cap must be within 1..=10000 bps.
+    InvalidUtilizationCap,
+    /// The flash-loan fee must be at most 10000 bps or the disabled sentinel.
+    InvalidFlashLoanFee,
+    /// The emergency council may only disable borrowing; any other change needs the owner.
+    EmergencyCouncilMayOnlyDisable,
+
+    // 6035 - tokens
+    /// A token account or mint is not owned by the reserve's token program.
+    InvalidTokenAccountOwner,
+    /// A token account holds a different mint than the reserve requires.
+    InvalidTokenAccountMint,
+    /// A vault or mint account is not the one the reserve stores.
+    InvalidVault,
+    /// The liquidity mint is not a valid SPL mint.
+    InvalidLiquidityMint,
+    /// The token program account is not the reserve's token program.
+    InvalidTokenProgram,
+
+    // 6040 - freshness and oracle
+    /// The reserve was not refreshed in the current slot.
+    ReserveStale,
+    /// The obligation was not refreshed in the current slot.
+    ObligationStale,
+    /// The price account is not owned by the Pyth receiver program.
+    InvalidOracleOwner,
+    /// The price account is not a `PriceUpdateV2` (discriminator or size).
+    InvalidOracleAccount,
+    /// The price update is only partially verified.
+    OracleNotFullyVerified,
+    // 6045
+    /// The price update is for another feed than the reserve's.
+    OracleFeedMismatch,
+    /// The price was published longer ago than the reserve's max age.
+    OraclePriceTooOld,
+    /// The oracle price is zero or negative, or its exponent is out of range.
+    OraclePriceInvalid,
+    /// The confidence interval is wider than the reserve allows.
+    OracleConfidenceTooWide,
+    /// The price is too far from its EMA.
+    OracleTwapDivergenceTooLarge,
+    // 6050
+    /// The operation needs a price that passed every oracle check in this slot.
+    PriceNotFullyChecked,
+    /// The operation needs a loaded price in this slot.
+    PriceNotLoaded,
+
+    // 6052 - lending
+    /// The market is in emergency mode.
+    EmergencyMode,
+    /// Borrowing is disabled for the market or for this reserve.
+    BorrowingDisabled,
+    /// The deposit would push the reserve's total supply over its deposit cap.
+    DepositCapExceeded,
+    // 6055
+    /// The borrow would push the reserve's borrowed total over its borrow cap.
+    BorrowCapExceeded,
+    /// The borrow would push the reserve's utilization over its utilization cap.
+    UtilizationCapExceeded,
+    /// The reserve's vault does not hold enough available liquidity.
+    InsufficientLiquidity,
+    /// The borrow or withdrawal would leave the obligation's debt above its allowed borrow value.
+    ObligationUnhealthy,
+    /// The obligation already holds the maximum number of deposits.
+    TooManyDeposits,
+    // 6060
+    /// The obligation already holds the maximum number of borrows.
+    TooManyBorrows,
+    /// The obligation has no deposit in this reserve.
+    DepositNotFound,
+    /// The obligation has no borrow from this reserve.
+    BorrowNotFound,
+    /// The amount is larger than the obligation's deposit.
+    WithdrawTooLarge,
+    /// The amount converts to zero tokens on the other side, which would be a donation or a free mint.
+    AmountTooSmall,
+    // 6065
+    /// The reserves passed to refresh the obligation do not match its deposits and borrows, in order.
+    ObligationReserveMismatch,
+    /// An intermediate value overflowed or a division by zero was attempted.
+    MathOverflow,
+    /// The obligation still has deposits or borrows.
+    ObligationNotEmpty,
 }
 
 impl BallastError {
@@ -78,5 +179,11 @@ impl BallastError {
 impl From<BallastError> for ProgramError {
     fn from(error: BallastError) -> Self {
         ProgramError::Custom(error as u32)
+    }
+}
+
+impl From<ballast_math::MathError> for BallastError {
+    fn from(_: ballast_math::MathError) -> Self {
+        BallastError::MathOverflow
     }
 }

@@ -2,12 +2,15 @@
 //! shared by the on-chain program, its tests, the keeper and integrators. With the `client` feature it also
 //! builds instructions.
 #![no_std]
+#![deny(clippy::arithmetic_side_effects)]
 
 #[cfg(feature = "client")]
 extern crate std;
 
 pub mod error;
 pub mod instruction;
+pub mod logic;
+pub mod oracle;
 pub mod pda;
 pub mod pod;
 pub mod state;

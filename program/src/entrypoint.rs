@@ -10,6 +10,42 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
     match instruction {
         // 0 - InitMarket
         BallastInstruction::InitMarket => processor::init_market::process(program_id, accounts, args),
+        // 2 - InitReserve
+        BallastInstruction::InitReserve => processor::init_reserve::process(program_id, accounts, args),
+        // 3 - UpdateReserveConfig
+        BallastInstruction::UpdateReserveConfig => {
+            processor::update_reserve_config::process(program_id, accounts, args)
+        }
+        // 4 - CollectFees
+        BallastInstruction::CollectFees => processor::collect_fees::process(program_id, accounts, args),
+        // 5 - RefreshReserve
+        BallastInstruction::RefreshReserve => processor::refresh_reserve::process(program_id, accounts, args),
+        // 6 - RefreshObligation
+        BallastInstruction::RefreshObligation => {
+            processor::refresh_obligation::process(program_id, accounts, args)
+        }
+        // 7 - DepositLiquidity
+        BallastInstruction::DepositLiquidity => {
+            processor::deposit_liquidity::process(program_id, accounts, args)
+        }
+        // 8 - RedeemCollateral
+        BallastInstruction::RedeemCollateral => {
+            processor::redeem_collateral::process(program_id, accounts, args)
+        }
+        // 9 - InitObligation
+        BallastInstruction::InitObligation => processor::init_obligation::process(program_id, accounts, args),
+        // 10 - DepositCollateral
+        BallastInstruction::DepositCollateral => {
+            processor::deposit_collateral::process(program_id, accounts, args)
+        }
+        // 11 - WithdrawCollateral
+        BallastInstruction::WithdrawCollateral => {
+            processor::withdraw_collateral::process(program_id, accounts, args)
+        }
+        // 12 - Borrow
+        BallastInstruction::Borrow => processor::borrow::process(program_id, accounts, args),
+        // 13 - Repay
+        BallastInstruction::Repay => processor::repay::process(program_id, accounts, args),
         _ => Err(ballast_interface::error::BallastError::UnknownInstruction.into()),
     }
 }

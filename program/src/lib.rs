@@ -18,3 +18,6 @@ mod bpf_entrypoint {
     pinocchio::no_allocator!();
     pinocchio::nostd_panic_handler!();
 }
+pub mod oracle;
+pub mod state;
+pub mod token;

@@ -11,6 +11,8 @@ use {
     std::path::PathBuf,
 };
 
+pub mod fixtures;
+
 pub use mollusk_svm_result;
 
 /// Path of the program binary the tests load.

@@ -64,8 +64,9 @@ fn initializes_a_market_with_its_parameters() {
     assert!(!market.borrow_disabled.is_on());
     assert!(!market.price_triggered_liquidation_disabled.is_on());
     assert!(!market.emergency_mode.is_on());
-    let (_, bump) = pda::find_market_authority(&case.market);
+    let (authority, bump) = pda::find_market_authority(&case.market);
     assert_eq!(market.authority_bump, bump);
+    assert_eq!(market.authority, authority);
     assert!(market.reserved.iter().all(|b| *b == 0));
 }
 

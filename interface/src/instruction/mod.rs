@@ -4,9 +4,10 @@
 //! `Pod` layout read in place. The data length must equal `1 + size_of::<Args>()` exactly: truncated and
 //! oversized data are both refused.
 
+mod args;
 mod init_market;
 
-pub use init_market::*;
+pub use {args::*, init_market::*};
 
 use {crate::error::BallastError, bytemuck::Pod};
 

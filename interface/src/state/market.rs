@@ -43,7 +43,10 @@ pub struct Market {
     pub min_value_skip_ltv_checks: Le64,
     /// A borrow worth less than this is not held to the highest-borrow-factor-first rule.
     pub min_value_skip_bf_checks: Le64,
-    pub reserved: [u8; 512],
+    /// The market authority PDA `[MARKET_AUTHORITY, market, [authority_bump]]`, stored so that instructions
+    /// check it by comparison instead of re-deriving it.
+    pub authority: Address,
+    pub reserved: [u8; 480],
 }
 
 const _: () = assert!(core::mem::align_of::<Market>() == 1);
@@ -51,7 +54,7 @@ const _: () = assert!(core::mem::size_of::<Market>() == Market::SIZE);
 
 impl Market {
     /// Account data length of a market.
-    pub const SIZE: usize = 8 + 5 * 32 + 8 + 4 * 8 + 512;
+    pub const SIZE: usize = 8 + 5 * 32 + 8 + 4 * 8 + 32 + 480;
 
     pub const DEFAULT_CLOSE_FACTOR_PCT: u8 = 25;
     pub const DEFAULT_INSOLVENCY_LTV_PCT: u8 = 95;

@@ -6,8 +6,10 @@
 //! reserved tail for later versions. Sizes are asserted at compile time and tested.
 
 mod market;
+mod obligation;
+mod reserve;
 
-pub use market::*;
+pub use {market::*, obligation::*, reserve::*};
 
 use bytemuck::{Pod, Zeroable};
 

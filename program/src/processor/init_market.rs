@@ -43,7 +43,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) 
     }
 
     // 4. The market authority PDA: searched once here, stored, and re-derived from the stored bump later.
-    let (_, authority_bump) =
+    let (authority, authority_bump) =
         Address::try_find_program_address(&[MARKET_AUTHORITY, market_address.as_ref()], program_id)
             .ok_or(ProgramError::from(BallastError::InvalidPda))?;
 
@@ -67,7 +67,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) 
         min_full_liquidation_value: args.min_full_liquidation_value,
         min_value_skip_ltv_checks: args.min_value_skip_ltv_checks,
         min_value_skip_bf_checks: args.min_value_skip_bf_checks,
-        reserved: [0; 512],
+        authority,
+        reserved: [0; 480],
     };
     Ok(())
 }

@@ -14,3 +14,9 @@ pub fn init_market(market: &Address, owner: &Address, args: &InitMarketArgs) -> 
         data: encode(BallastInstruction::InitMarket, args),
     }
 }
+
+mod lending;
+mod refresh;
+mod reserve;
+
+pub use {lending::*, refresh::*, reserve::*};

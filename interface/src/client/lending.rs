@@ -1,0 +1,1 @@
+//! Builders; see the instruction docs in `program/src/processor`.

@@ -1,0 +1,193 @@
+//! Per-slot compounding of a borrow APR.
+//!
+//! # Slot time
+//! The protocol assumes **2 slots per second** (a 500 ms slot), so a 365-day year is
+//! [`SLOTS_PER_YEAR`] = 63 072 000 slots. Real slots are nearer 400 ms, so the realised yearly rate comes
+//! out slightly above the nominal APR; the curve is configured in these nominal terms.
+//!
+//! # Method and error bound of [`compound`]
+//! The growth factor over `n` slots is `G = (1 + apr / SLOTS_PER_YEAR)^n`, with `apr` taken as the exact
+//! value of its raw bits. [`compound`] computes it by exponentiation by squaring (right to left), in two
+//! precisions:
+//!
+//! - While a value stays below 16 it is held with **124 fractional bits** (U4F124). The base
+//!   `1 + apr / SLOTS_PER_YEAR` is rounded down once to 124 bits; every product is rounded down.
+//! - When a product would reach 16, its left operand drops to 60 fractional bits and the computation
+//!   continues there (values ≥ 16 lose little relative precision at 60 bits).
+//!
+//! Every rounding is downwards and every value is ≥ 1, so each rounding has relative error below its
+//! ulp. An error in a squared base `z = b^(2^k)` reaches the result with multiplicity at most
+//! `floor(n / 2^k)` (the later squarings raise it to that power), so:
+//! - 124-bit base rounding and squarings: multiplicities sum to at most `n + n/2 + n/4 + … ≤ 2n`;
+//!   accumulator products: at most 64, each with multiplicity 1. Together `< (2n + 64)·2^-124`.
+//! - 60-bit steps (only when some product reaches 16, hence `G ≥ 16`): a squared base then is
+//!   `z ≥ 16`, its rounding is below `2^-60 / z`, and its multiplicity is
+//!   `n / 2^k = log G / log z ≤ 68 / log2 z` because `G < 2^68`. Summed over the squarings (and at most
+//!   64 accumulator products, each `≥ 16`) this stays below `11·2^-60`, stated as `16·2^-60 = 2^-56`.
+//! - The final conversion from 124 to 60 fractional bits rounds down by less than `2^-60`.
+//!
+//! Since `Π(1 − δᵢ)^mᵢ ≥ 1 − Σ mᵢ δᵢ`, the returned `Ĝ` satisfies, for every input that does not overflow:
+//!
+//! ```text
+//! Ĝ ≤ G   and   G − Ĝ < 2^-60 + G · ( [G ≥ 16] · 2^-56 + (2n + 64) · 2^-124 )
+//! ```
+//!
+//! In raw units (2^-60) the error is below `1 + G·(2n + 64)·2^-64` when `G < 16`, which is under 2 for
+//! every `n < 2^56`: the result is the floor of the exact growth factor or one unit below it, however
+//! many slots elapse. [`compound_error_bound`] evaluates the bound for tests and invariant checks.
+//!
+//! Rounding down keeps the interest index from ever running ahead of exact compounding, so lenders are
+//! never credited with interest that borrowers do not owe.
+
+use core::num::NonZeroU64;
+
+use crate::{wide::Wide, Fraction, MathError};
+
+/// Slots per second assumed by every slot-based constant.
+pub const SLOTS_PER_SECOND: u64 = 2;
+/// Seconds in a 365-day year.
+pub const SECONDS_PER_YEAR: u64 = 31_536_000;
+/// Slots in a year at [`SLOTS_PER_SECOND`]: 63 072 000.
+pub const SLOTS_PER_YEAR: u64 = 63_072_000;
+
+const _: () = assert!(SLOTS_PER_YEAR == SLOTS_PER_SECOND * SECONDS_PER_YEAR);
+
+const SLOTS_PER_YEAR_NZ: NonZeroU64 = match NonZeroU64::new(SLOTS_PER_YEAR) {
+    Some(v) => v,
+    None => NonZeroU64::MIN,
+};
+
+const SLOTS_PER_YEAR_U128: u128 = SLOTS_PER_YEAR as u128;
+
+/// Fractional bits of the high-precision representation.
+const HI_BITS: u32 = 124;
+const ONE_HI: u128 = 1 << HI_BITS;
+/// Bits dropped when converting from the high-precision representation to a Fraction.
+const HI_TO_LO: u32 = HI_BITS - Fraction::BITS;
+
+/// A fixed-point value with 124 (`Hi`) or 60 (`Lo`) fractional bits.
+#[derive(Clone, Copy)]
+enum Fixed {
+    Hi(u128),
+    Lo(u128),
+}
+
+impl Fixed {
+    const fn to_lo(self) -> u128 {
+        match self {
+            Self::Hi(v) => v >> HI_TO_LO,
+            Self::Lo(v) => v,
+        }
+    }
+
+    /// `floor(self × rhs)` in `self`'s precision, `None` if it does not fit.
+    fn mul_into(self, rhs: Self) -> Option<Self> {
+        let (a, keep_hi) = match self {
+            Self::Hi(v) => (v, true),
+            Self::Lo(v) => (v, false),
+        };
+        let product = match rhs {
+            Self::Hi(v) => Wide::mul(a, v).shr_to_u128::<HI_BITS>()?,
+            Self::Lo(v) => Wide::mul(a, v).shr_to_u128::<{ Fraction::BITS }>()?,
+        };
+        Some(if keep_hi { Self::Hi(product) } else { Self::Lo(product) })
+    }
+
+    /// `floor(self × rhs)`, dropping `self` to 60 fractional bits when the product reaches 16.
+    fn mul_demoting(self, rhs: Self) -> Result<Self, MathError> {
+        if let Some(v) = self.mul_into(rhs) {
+            return Ok(v);
+        }
+        match self {
+            Self::Hi(v) => Self::Lo(v >> HI_TO_LO).mul_into(rhs).ok_or(MathError::Overflow),
+            Self::Lo(_) => Err(MathError::Overflow),
+        }
+    }
+}
+
+/// Growth factor `(1 + apr / SLOTS_PER_YEAR)^slots`, rounded down.
+///
+/// Exact exponentiation by squaring (at most 2·64 widening products, no division after the base);
+/// see the [module documentation](self) for the derivation of the bound
+/// `0 ≤ G − Ĝ < 2^-60 + G·([G ≥ 16]·2^-56 + (2·slots + 64)·2^-124)`.
+///
+/// # Errors
+/// [`MathError::Overflow`] when the growth factor reaches 2^68.
+pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
+    if slots == 0 || apr.is_zero() {
+        return Ok(Fraction::ONE);
+    }
+    // apr / SLOTS_PER_YEAR with 124 fractional bits: apr.raw · 2^64 / SLOTS_PER_YEAR.
+    let per_slot = Wide::shl::<HI_TO_LO>(apr.raw()).div_rem_u64(SLOTS_PER_YEAR_NZ).0.to_u128();
+    let mut base = match per_slot.and_then(|x| x.checked_add(ONE_HI)) {
+        Some(b) => Fixed::Hi(b),
+        // A per-slot factor of 16 or more only fits with 60 fractional bits.
+        None => Fixed::Lo(
+            (apr.raw() / SLOTS_PER_YEAR_U128).checked_add(Fraction::ONE.raw()).ok_or(MathError::Overflow)?,
+        ),
+    };
+    let mut acc: Option<Fixed> = None;
+    let mut n = slots;
+    loop {
+        if n & 1 == 1 {
+            acc = Some(match acc {
+                // Multiplying 1 by the base is exact, so the first factor is copied instead.
+                None => base,
+                Some(a) => a.mul_demoting(base)?,
+            });
+        }
+        n >>= 1;
+        if n == 0 {
+            break;
+        }
+        // The squared base is needed by a higher set bit of n, so it never exceeds the result.
+        base = base.mul_demoting(base)?;
+    }
+    Ok(Fraction::from_raw(acc.map_or(Fraction::ONE.raw(), Fixed::to_lo)))
+}
+
+/// Upper bound on `G − compound(apr, slots)` given the computed growth `Ĝ` (see [`compound`]).
+///
+/// Evaluates `1 + [Ĝ ≥ 15]·16·G + G·(2n + 64)·2^-64` raw units (plus one unit of slack), with `G`
+/// over-estimated as `Ĝ·(1 + 2^-50)`, which holds because the relative error is below `2^-55` for every
+/// `u64` slot count.
+pub fn compound_error_bound(slots: u64, growth: Fraction) -> Fraction {
+    let g = growth.raw().saturating_add(growth.raw() >> 50).saturating_add(1);
+    let slow_path = if growth >= Fraction::from_integer(15) { (g >> 56).saturating_add(1) } else { 0 };
+    let count = u128::from(slots).saturating_mul(2).saturating_add(64);
+    let hi_path = Wide::mul(g, count).shr_to_u128::<HI_BITS>().unwrap_or(u128::MAX).saturating_add(1);
+    Fraction::from_raw(slow_path.saturating_add(hi_path).saturating_add(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trivial_cases() {
+        assert_eq!(compound(Fraction::ZERO, 1_000_000), Ok(Fraction::ONE));
+        assert_eq!(compound(Fraction::from_percent(50), 0), Ok(Fraction::ONE));
+        assert!(compound(Fraction::MAX, 1).is_ok());
+        assert_eq!(compound(Fraction::MAX, 2), Err(MathError::Overflow));
+        assert_eq!(compound(Fraction::from_integer(1_000), u64::MAX), Err(MathError::Overflow));
+    }
+
+    #[test]
+    fn one_slot_is_the_base() {
+        // One slot at 63.072 % APR is a per-slot rate of exactly 1e-8 (up to the raw bits of the APR).
+        let apr = Fraction::from_bps(6_307);
+        let g = compound(apr, 1).unwrap();
+        let expected = Fraction::ONE.raw() + apr.raw() / SLOTS_PER_YEAR_U128;
+        assert!(g.raw().abs_diff(expected) <= 1);
+    }
+
+    #[test]
+    fn year_of_slots_is_close_to_exp() {
+        // 10 % APR compounded every slot for a year: e^0.1 within the f64-free check below.
+        let g = compound(Fraction::from_percent(10), SLOTS_PER_YEAR).unwrap();
+        // e^0.1 = 1.105170918075647...; compounding per slot differs from e^r by about r^2/(2·slots).
+        let e_01 = Fraction::from_raw(1_274_175_317_715_506_074); // floor(e^0.1 · 2^60)
+        assert!(g <= e_01);
+        assert!(e_01.raw() - g.raw() < (1u128 << 60) / 5_000_000_000);
+    }
+}

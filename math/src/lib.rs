@@ -1,0 +1,75 @@
+//! Fixed-point and risk math shared by the Ballast program, its interface crate, the keeper and the tests.
+//!
+//! Everything here is `no_std`, allocation-free and panic-free: every fallible operation returns
+//! [`MathError`], integer division only happens through checked or non-zero divisors, and no slice is
+//! indexed directly. Floating point exists only behind the `std` feature ([`Fraction::to_f64`]).
+//!
+//! # Units
+//! - [`Fraction`] is unsigned binary fixed point, 68 integer bits and 60 fractional bits (U68F60) in a
+//!   `u128`. Ratios (LTV, bonus, rates) and market values (quote currency) are both Fractions.
+//! - Token amounts are `u64` base units; debt totals that accrue interest are Fractions of base units.
+//! - Prices are Fractions in quote currency per *whole* token (`10^decimals` base units).
+//! - Slot-based constants assume 2 slots per second ([`interest::SLOTS_PER_YEAR`],
+//!   [`deleverage::SLOTS_PER_DAY`]).
+//!
+//! # Rounding
+//! Every rounding is named: `_floor` for what a user (or liquidator) receives, `_ceil` for what a user
+//! owes. Operations without a suffix round down, and each function documents its direction and why.
+//!
+//! # Modules
+//! - [`fraction`]: the fixed-point type.
+//! - [`curve`]: piecewise-linear borrow rate curve.
+//! - [`interest`]: per-slot compounding with a proven error bound.
+//! - [`reserve`]: utilization, cToken exchange, interest accrual on a reserve.
+//! - [`value`]: market value of token amounts and its inverses.
+//! - [`health`]: obligation health (deposited, allowed, unhealthy, debt) and LTVs.
+//! - [`liquidation`]: bonus, close factor, settle and seize amounts.
+//! - [`preliquidation`]: borrower opt-in pre-liquidation (close factor and incentive ramps).
+//! - [`deleverage`]: auto-deleverage threshold decay, penalty and per-obligation amount.
+
+#![no_std]
+#![deny(clippy::arithmetic_side_effects)]
+#![deny(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod curve;
+pub mod deleverage;
+mod error;
+pub mod fraction;
+pub mod health;
+pub mod interest;
+pub mod liquidation;
+pub mod preliquidation;
+pub mod reserve;
+pub mod value;
+mod wide;
+
+pub use error::MathError;
+pub use fraction::Fraction;
+
+/// `floor(a · b / d)` on `u64` with a `u128` intermediate.
+///
+/// # Errors
+/// [`MathError::DivisionByZero`] when `d == 0`, [`MathError::Overflow`] when the quotient exceeds `u64`.
+pub fn mul_div_floor(a: u64, b: u64, d: u64) -> Result<u64, MathError> {
+    let d = core::num::NonZeroU128::new(u128::from(d)).ok_or(MathError::DivisionByZero)?;
+    // A product of two u64 values always fits in a u128.
+    let product = u128::from(a).wrapping_mul(u128::from(b));
+    u64::try_from(product / d).map_err(|_| MathError::Overflow)
+}
+
+/// `ceil(a · b / d)` on `u64` with a `u128` intermediate.
+///
+/// # Errors
+/// [`MathError::DivisionByZero`] when `d == 0`, [`MathError::Overflow`] when the quotient exceeds `u64`.
+pub fn mul_div_ceil(a: u64, b: u64, d: u64) -> Result<u64, MathError> {
+    let d = core::num::NonZeroU128::new(u128::from(d)).ok_or(MathError::DivisionByZero)?;
+    // A product of two u64 values always fits in a u128.
+    let product = u128::from(a).wrapping_mul(u128::from(b));
+    let quotient = product / d;
+    let quotient =
+        if product % d == 0 { quotient } else { quotient.checked_add(1).ok_or(MathError::Overflow)? };
+    u64::try_from(quotient).map_err(|_| MathError::Overflow)
+}

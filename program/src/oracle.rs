@@ -1,0 +1,1 @@
+//! Pyth `PriceUpdateV2` reading and checks.
