@@ -46,6 +46,31 @@ pub fn process_instruction(program_id: &Address, accounts: &mut [AccountView], d
         BallastInstruction::Borrow => processor::borrow::process(program_id, accounts, args),
         // 13 - Repay
         BallastInstruction::Repay => processor::repay::process(program_id, accounts, args),
-        _ => Err(ballast_interface::error::BallastError::UnknownInstruction.into()),
+        // 1 - UpdateMarket
+        BallastInstruction::UpdateMarket => processor::update_market::process(program_id, accounts, args),
+        // 14 - SetPreLiquidation
+        BallastInstruction::SetPreLiquidation => {
+            processor::set_pre_liquidation::process(program_id, accounts, args)
+        }
+        // 15 - PreLiquidate
+        BallastInstruction::PreLiquidate => processor::pre_liquidate::process(program_id, accounts, args),
+        // 16 - Liquidate
+        BallastInstruction::Liquidate => processor::liquidate::process(program_id, accounts, args),
+        // 17 - StartDeleverage
+        BallastInstruction::StartDeleverage => {
+            processor::start_deleverage::process(program_id, accounts, args)
+        }
+        // 18 - Deleverage
+        BallastInstruction::Deleverage => processor::deleverage::process(program_id, accounts, args),
+        // 19 - CancelDeleverage
+        BallastInstruction::CancelDeleverage => {
+            processor::cancel_deleverage::process(program_id, accounts, args)
+        }
+        // 20 - CoverBadDebt
+        BallastInstruction::CoverBadDebt => processor::cover_bad_debt::process(program_id, accounts, args),
+        // 21 - FlashBorrow
+        BallastInstruction::FlashBorrow => processor::flash_borrow::process(program_id, accounts, args),
+        // 22 - FlashRepay
+        BallastInstruction::FlashRepay => processor::flash_repay::process(program_id, accounts, args),
     }
 }

@@ -21,6 +21,11 @@ use {
 /// The SPL Token program id.
 pub const TOKEN_PROGRAM_ID: Address = Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
 
+/// Length of an SPL mint account.
+pub const MINT_LEN: usize = 82;
+/// Length of an SPL token account.
+pub const TOKEN_ACCOUNT_LEN: usize = 165;
+
 pub fn rent_exempt(len: usize) -> u64 {
     mollusk_svm::Mollusk::default().sysvars.rent.minimum_balance(len)
 }
@@ -204,7 +209,7 @@ pub fn obligation_state(market: &Address, owner: &Address, seed: u8) -> (Address
 
 /// An SPL mint.
 pub fn mint_account(authority: Option<&Address>, supply: u64, decimals: u8) -> Account {
-    let mut data = vec![0u8; 82];
+    let mut data = vec![0u8; MINT_LEN];
     if let Some(authority) = authority {
         data[0..4].copy_from_slice(&1u32.to_le_bytes());
         data[4..36].copy_from_slice(authority.as_ref());
@@ -212,17 +217,29 @@ pub fn mint_account(authority: Option<&Address>, supply: u64, decimals: u8) -> A
     data[36..44].copy_from_slice(&supply.to_le_bytes());
     data[44] = decimals;
     data[45] = 1;
-    Account { lamports: rent_exempt(82), data, owner: TOKEN_PROGRAM_ID, executable: false, rent_epoch: 0 }
+    Account {
+        lamports: rent_exempt(MINT_LEN),
+        data,
+        owner: TOKEN_PROGRAM_ID,
+        executable: false,
+        rent_epoch: 0,
+    }
 }
 
 /// An initialized SPL token account.
 pub fn token_account(mint: &Address, owner: &Address, amount: u64) -> Account {
-    let mut data = vec![0u8; 165];
+    let mut data = vec![0u8; TOKEN_ACCOUNT_LEN];
     data[0..32].copy_from_slice(mint.as_ref());
     data[32..64].copy_from_slice(owner.as_ref());
     data[64..72].copy_from_slice(&amount.to_le_bytes());
     data[108] = 1;
-    Account { lamports: rent_exempt(165), data, owner: TOKEN_PROGRAM_ID, executable: false, rent_epoch: 0 }
+    Account {
+        lamports: rent_exempt(TOKEN_ACCOUNT_LEN),
+        data,
+        owner: TOKEN_PROGRAM_ID,
+        executable: false,
+        rent_epoch: 0,
+    }
 }
 
 /// Reads the amount of an SPL token account.

@@ -1,0 +1,10 @@
+//! Not written yet: refused as an unknown instruction until its processor lands.
+
+use {
+    ballast_interface::error::BallastError,
+    pinocchio::{AccountView, Address, ProgramResult},
+};
+
+pub fn process(_program_id: &Address, _accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
+    Err(BallastError::UnknownInstruction.into())
+}
