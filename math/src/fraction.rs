@@ -289,7 +289,8 @@ impl Fraction {
         }
     }
 
-    /// Nearest `f64` (host-side display and tests only).
+    /// The value as an `f64`, within one rounding of each of its integer and fractional parts
+    /// (host-side display and tests only).
     #[cfg(feature = "std")]
     pub fn to_f64(self) -> f64 {
         // Split so that the integer part and the fraction each convert with a single rounding.

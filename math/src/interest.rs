@@ -20,10 +20,12 @@
 //! `floor(n / 2^k)` (the later squarings raise it to that power), so:
 //! - 124-bit base rounding and squarings: multiplicities sum to at most `n + n/2 + n/4 + … ≤ 2n`;
 //!   accumulator products: at most 64, each with multiplicity 1. Together `< (2n + 64)·2^-124`.
-//! - 60-bit steps (only when some product reaches 16, hence `G ≥ 16`): a squared base then is
-//!   `z ≥ 16`, its rounding is below `2^-60 / z`, and its multiplicity is
-//!   `n / 2^k = log G / log z ≤ 68 / log2 z` because `G < 2^68`. Summed over the squarings (and at most
-//!   64 accumulator products, each `≥ 16`) this stays below `11·2^-60`, stated as `16·2^-60 = 2^-56`.
+//! - 60-bit steps (only when some product reaches 16, hence `G ≥ 16`; `G < 2^68` or the result
+//!   overflows). A base is demoted when its square reaches 16, so it is ≥ 4: truncating it costs below
+//!   `2^-62` relative in that square, whose multiplicity is at most `log G / log 16 ≤ 17`. A later
+//!   square `z` rounds by below `2^-60 / z` with multiplicity at most `68 / log2 z`. The accumulator is
+//!   demoted once (below `2^-60`, multiplicity 1) and each of its later products is ≥ 16 (below `2^-64`
+//!   each, at most 64 of them). Altogether below `11·2^-60`, stated as `16·2^-60 = 2^-56`.
 //! - The final conversion from 124 to 60 fractional bits rounds down by less than `2^-60`.
 //!
 //! Since `Π(1 − δᵢ)^mᵢ ≥ 1 − Σ mᵢ δᵢ`, the returned `Ĝ` satisfies, for every input that does not overflow:
@@ -174,7 +176,7 @@ mod tests {
 
     #[test]
     fn one_slot_is_the_base() {
-        // One slot at 63.072 % APR is a per-slot rate of exactly 1e-8 (up to the raw bits of the APR).
+        // A single slot applies the base once, rounded down from 124 to 60 fractional bits.
         let apr = Fraction::from_bps(6_307);
         let g = compound(apr, 1).unwrap();
         let expected = Fraction::ONE.raw() + apr.raw() / SLOTS_PER_YEAR_U128;
@@ -183,7 +185,7 @@ mod tests {
 
     #[test]
     fn year_of_slots_is_close_to_exp() {
-        // 10 % APR compounded every slot for a year: e^0.1 within the f64-free check below.
+        // 10 % APR compounded every slot for a year stays just below e^0.1.
         let g = compound(Fraction::from_percent(10), SLOTS_PER_YEAR).unwrap();
         // e^0.1 = 1.105170918075647...; compounding per slot differs from e^r by about r^2/(2·slots).
         let e_01 = Fraction::from_raw(1_274_175_317_715_506_074); // floor(e^0.1 · 2^60)

@@ -2,7 +2,7 @@
 //!
 //! Everything here is `no_std`, allocation-free and panic-free: every fallible operation returns
 //! [`MathError`], integer division only happens through checked or non-zero divisors, and no slice is
-//! indexed directly. Floating point exists only behind the `std` feature ([`Fraction::to_f64`]).
+//! indexed directly. Floating point exists only behind the `std` feature (`Fraction::to_f64`).
 //!
 //! # Units
 //! - [`Fraction`] is unsigned binary fixed point, 68 integer bits and 60 fractional bits (U68F60) in a
@@ -14,7 +14,8 @@
 //!
 //! # Rounding
 //! Every rounding is named: `_floor` for what a user (or liquidator) receives, `_ceil` for what a user
-//! owes. Operations without a suffix round down, and each function documents its direction and why.
+//! owes. Operations without a suffix round down unless their documentation says otherwise (the LTVs in
+//! [`health`] round up, toward risk); each function states its direction and why.
 //!
 //! # Modules
 //! - [`fraction`]: the fixed-point type.
