@@ -166,7 +166,10 @@ pub fn env() -> Env {
     world.set(user, wallet(10_000_000_000));
     world.set(user_liquidity, token_account(&keys.liquidity_mint, &user, USER_LIQUIDITY));
     world.set(user_collateral, token_account(&keys.collateral_mint, &user, USER_CTOKENS));
-    world.set(mollusk_svm_programs_token::token::keyed_account().0, mollusk_svm_programs_token::token::account());
+    world.set(
+        mollusk_svm_programs_token::token::keyed_account().0,
+        mollusk_svm_programs_token::token::account(),
+    );
     let (system_id, system_account) = mollusk_svm::program::keyed_account_for_system_program();
     world.set(system_id, system_account);
 
@@ -208,7 +211,10 @@ impl Env {
     /// Sets the reserve's available liquidity and the vault balance together.
     pub fn set_available(&mut self, available: u64) {
         self.edit_reserve(|r| r.available_amount = Le64::new(available));
-        self.world.set(self.keys.liquidity_vault, token_account(&self.keys.liquidity_mint, &self.authority, available));
+        self.world.set(
+            self.keys.liquidity_vault,
+            token_account(&self.keys.liquidity_mint, &self.authority, available),
+        );
     }
 
     /// Adds a new token account holding `mint`, owned by `owner`, and returns its address.
@@ -236,8 +242,10 @@ impl Env {
         });
         let supply = mint_supply(self.world.get(&self.keys.collateral_mint));
         let user = self.world.tokens(&self.user_collateral);
-        self.world.get_mut(&self.keys.collateral_mint).data[36..44].copy_from_slice(&(supply - ctokens).to_le_bytes());
-        self.world.get_mut(&self.user_collateral).data[64..72].copy_from_slice(&(user - ctokens).to_le_bytes());
+        self.world.get_mut(&self.keys.collateral_mint).data[36..44]
+            .copy_from_slice(&(supply - ctokens).to_le_bytes());
+        self.world.get_mut(&self.user_collateral).data[64..72]
+            .copy_from_slice(&(user - ctokens).to_le_bytes());
     }
 
     /// Gives the obligation a borrow from `reserve` of `debt` at index `snapshot`.

@@ -13,7 +13,14 @@ use {
 };
 
 fn ix(env: &Env, ctokens: u64) -> Instruction {
-    client::deposit_collateral(&env.obligation, &env.keys.reserve, &env.market, &env.user, &env.user_collateral, ctokens)
+    client::deposit_collateral(
+        &env.obligation,
+        &env.keys.reserve,
+        &env.market,
+        &env.user,
+        &env.user_collateral,
+        ctokens,
+    )
 }
 
 #[test]
@@ -120,7 +127,14 @@ fn rejects_a_signer_who_does_not_own_the_obligation() {
     let stranger = env.add_account(wallet(1_000_000));
     let (mint, _) = (env.keys.collateral_mint, ());
     let stranger_ctokens = env.add_token_account(&mint, &stranger, 100);
-    let ix = client::deposit_collateral(&env.obligation, &env.keys.reserve, &env.market, &stranger, &stranger_ctokens, 10);
+    let ix = client::deposit_collateral(
+        &env.obligation,
+        &env.keys.reserve,
+        &env.market,
+        &stranger,
+        &stranger_ctokens,
+        10,
+    );
     env.world.reject(&ix, BallastError::InvalidAuthority);
 }
 

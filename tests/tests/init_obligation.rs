@@ -58,7 +58,8 @@ fn assert_empty_obligation(case: &Case, account: &Account) {
     assert_eq!(account.lamports, rent_exempt(Obligation::SIZE));
     let obligation: Obligation = bytemuck::pod_read_unaligned(&account.data);
     let (_, bump) = pda::find_obligation(&case.env.market, &case.owner, case.seed);
-    let (_, mut expected) = ballast_tests::fixtures::obligation_state(&case.env.market, &case.owner, case.seed);
+    let (_, mut expected) =
+        ballast_tests::fixtures::obligation_state(&case.env.market, &case.owner, case.seed);
     expected.bump = bump;
     assert_eq!(obligation, expected);
     assert_eq!(obligation.header.discriminator, AccountKind::Obligation as u8);
@@ -108,7 +109,13 @@ fn rejects_a_system_account_that_holds_data() {
     let mut world = case.env.world.clone();
     world.set(
         case.obligation,
-        Account { lamports: 1_000_000, data: vec![0; 8], owner: Address::default(), executable: false, rent_epoch: 0 },
+        Account {
+            lamports: 1_000_000,
+            data: vec![0; 8],
+            owner: Address::default(),
+            executable: false,
+            rent_epoch: 0,
+        },
     );
     world.reject(&case.ix(), BallastError::AccountAlreadyInitialized);
 }

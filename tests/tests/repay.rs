@@ -93,7 +93,9 @@ fn repays_interest_accrued_since_the_snapshot() {
     let (world, result) = env.world.apply(&ix(&env, 5_000));
     println!("Repay CU (partial, after interest): {}", result.compute_units_consumed);
     let after = Env { world, ..env.clone() };
-    let debt = ballast_math::reserve::rescale_debt_ceil(Fraction::from_integer(BORROWED), Fraction::ONE, index).unwrap();
+    let debt =
+        ballast_math::reserve::rescale_debt_ceil(Fraction::from_integer(BORROWED), Fraction::ONE, index)
+            .unwrap();
     let borrow = after.obligation().borrows[0];
     assert_eq!(borrow.borrowed_amount_sf.get(), debt.raw() - Fraction::from_integer(5_000).raw());
     assert_eq!(borrow.cumulative_borrow_index_sf.get(), index.raw());
@@ -120,7 +122,10 @@ fn rounds_a_fractional_debt_up() {
     // 10.5 owed: a repayment of 10 leaves 0.5; the whole debt costs 11.
     let (world, _) = env.world.apply(&ix(&env, 10));
     let after = Env { world, ..env.clone() };
-    assert_eq!(after.obligation().borrows[0].borrowed_amount_sf.get(), Fraction::from_ratio(1, 2).unwrap().raw());
+    assert_eq!(
+        after.obligation().borrows[0].borrowed_amount_sf.get(),
+        Fraction::from_ratio(1, 2).unwrap().raw()
+    );
     let (world, _) = after.world.apply(&ix(&env, u64::MAX));
     let done = Env { world, ..env.clone() };
     assert_eq!(done.world.tokens(&env.user_liquidity), USER_LIQUIDITY - 11);

@@ -20,7 +20,12 @@ fn amount_data(instruction: BallastInstruction, amount: u64) -> std::vec::Vec<u8
 
 /// `InitObligation`: creates the obligation PDA `[OBLIGATION, market, owner, [seed]]`, paid by `payer`.
 /// Returns the instruction and the obligation's address.
-pub fn init_obligation(market: &Address, owner: &Address, payer: &Address, seed: u8) -> (Instruction, Address) {
+pub fn init_obligation(
+    market: &Address,
+    owner: &Address,
+    payer: &Address,
+    seed: u8,
+) -> (Instruction, Address) {
     let (obligation, _) = pda::find_obligation(market, owner, seed);
     let instruction = Instruction {
         program_id: crate::ID,

@@ -51,7 +51,8 @@ pub fn deposit_liquidity(reserve: &mut Reserve, liquidity: u64) -> Result<u64, B
     if ctokens == 0 {
         return Err(BallastError::AmountTooSmall);
     }
-    let available = reserve.available_amount.get().checked_add(liquidity).ok_or(BallastError::MathOverflow)?;
+    let available =
+        reserve.available_amount.get().checked_add(liquidity).ok_or(BallastError::MathOverflow)?;
     let supply = supply.checked_add(ctokens).ok_or(BallastError::MathOverflow)?;
 
     reserve.available_amount = Le64::new(available);
@@ -187,12 +188,14 @@ fn remove_borrow(obligation: &mut Obligation, index: usize) -> Result<(), Ballas
         *last = ObligationBorrow::default();
     }
     // `count` is at least 1 here (it exceeds `index`) and at most MAX_BORROWS.
-    let new_count = u8::try_from(count.saturating_sub(1).min(MAX_BORROWS)).map_err(|_| BallastError::MathOverflow)?;
+    let new_count =
+        u8::try_from(count.saturating_sub(1).min(MAX_BORROWS)).map_err(|_| BallastError::MathOverflow)?;
     obligation.borrow_count = new_count;
     Ok(())
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, reason = "test arithmetic on small known values")]
 mod tests {
     use {
         super::*,
@@ -253,7 +256,8 @@ mod tests {
     #[test]
     fn deposits_fill_then_refuse_a_ninth_reserve() {
         let mut o = Obligation::zeroed();
-        let keys: [Address; MAX_DEPOSITS + 1] = core::array::from_fn(|i| Address::new_from_array([i as u8; 32]));
+        let keys: [Address; MAX_DEPOSITS + 1] =
+            core::array::from_fn(|i| Address::new_from_array([i as u8; 32]));
         for key in &keys[..MAX_DEPOSITS] {
             deposit_collateral(&mut o, key, 5).unwrap();
         }

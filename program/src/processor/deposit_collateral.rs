@@ -32,7 +32,8 @@ use {
 };
 
 pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let [obligation, reserve, market, owner, user_collateral, collateral_mint, token_program, ..] = accounts else {
+    let [obligation, reserve, market, owner, user_collateral, collateral_mint, token_program, ..] = accounts
+    else {
         return Err(BallastError::NotEnoughAccounts.into());
     };
 

@@ -66,5 +66,11 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) 
     token::burn(user_collateral, collateral_mint, user, ctokens)?;
     let bump = [authority_bump];
     let seeds = market_authority_seeds(market.address(), &bump);
-    token::transfer_from_vault(liquidity_vault, user_liquidity, market_authority, liquidity, &Signer::from(&seeds))
+    token::transfer_from_vault(
+        liquidity_vault,
+        user_liquidity,
+        market_authority,
+        liquidity,
+        &Signer::from(&seeds),
+    )
 }

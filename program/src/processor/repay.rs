@@ -32,7 +32,8 @@ use {
 };
 
 pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    let [obligation, reserve, market, payer, payer_liquidity, liquidity_vault, token_program, ..] = accounts else {
+    let [obligation, reserve, market, payer, payer_liquidity, liquidity_vault, token_program, ..] = accounts
+    else {
         return Err(BallastError::NotEnoughAccounts.into());
     };
 

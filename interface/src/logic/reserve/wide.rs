@@ -8,7 +8,7 @@
 //! Each function returns exactly what its `ballast_math::reserve` namesake returns (the tests compare them),
 //! with every `MathError` reported as [`BallastError::MathOverflow`].
 
-use {crate::error::BallastError, ballast_math::Fraction};
+use {crate::error::BallastError, ballast_math::Fraction, core::num::NonZeroU64};
 
 /// Digits of a 256-bit value, least significant first.
 type Digits = [u32; 8];
@@ -38,10 +38,8 @@ fn mul(a: u128, b: u128) -> Digits {
             // i, j < 4, so i + j < 8.
             let k = i.wrapping_add(j);
             // (2^32 − 1)^2 + 2 · (2^32 − 1) = 2^64 − 1: the digit product plus two digits never wraps.
-            let t = u64::from(ai)
-                .wrapping_mul(u64::from(bj))
-                .wrapping_add(u64::from(out[k]))
-                .wrapping_add(carry);
+            let t =
+                u64::from(ai).wrapping_mul(u64::from(bj)).wrapping_add(u64::from(out[k])).wrapping_add(carry);
             out[k] = t as u32;
             carry = t >> 32;
         }
@@ -70,10 +68,10 @@ fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
         return Some((q, true));
     }
     if vlen == 1 {
-        let d0 = u64::from(v[0]);
+        let d0 = NonZeroU64::new(u64::from(v[0]))?;
         let mut rem = 0u64;
         for j in (0..m).rev() {
-            // rem < d0 < 2^32, so (rem << 32) | digit fits in a u64; d0 != 0.
+            // rem < d0 < 2^32, so (rem << 32) | digit fits in a u64.
             let current = (rem << 32) | u64::from(n[j]);
             q[j] = (current / d0) as u32;
             rem = current % d0;
@@ -98,7 +96,8 @@ fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
     }
     un[0] = n[0] << s;
 
-    let v_top = u64::from(vn[last]);
+    // Normalized, the top digit is at least 2^31.
+    let v_top = NonZeroU64::new(u64::from(vn[last]))?;
     let v_next = u64::from(vn[vlen.wrapping_sub(2)]);
     // m >= vlen, so m - vlen does not wrap.
     for j in (0..=m.wrapping_sub(vlen)).rev() {
@@ -109,23 +108,20 @@ fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
         let mut rhat = pair % v_top;
         // qhat is at most 2 too large; the product is only formed once qhat < 2^32 (no wrap), and the
         // shifted rhat only while rhat < 2^32.
-        while qhat >= BASE
-            || qhat.wrapping_mul(v_next) > ((rhat << 32) | u64::from(un[jn.wrapping_sub(2)]))
-        {
+        while qhat >= BASE || qhat.wrapping_mul(v_next) > ((rhat << 32) | u64::from(un[jn.wrapping_sub(2)])) {
             qhat = qhat.wrapping_sub(1);
-            rhat = rhat.wrapping_add(v_top);
+            rhat = rhat.wrapping_add(v_top.get());
             if rhat >= BASE {
                 break;
             }
         }
         // Multiply and subtract qhat · divisor from un[j..=j + vlen], with a signed borrow.
         let mut borrow = 0i64;
-        for i in 0..vlen {
-            let k = i.wrapping_add(j);
+        for (&digit, u) in vn.iter().take(vlen).zip(un.iter_mut().skip(j)) {
             // qhat < 2^32 and the digit < 2^32: the product fits in a u64.
-            let p = qhat.wrapping_mul(u64::from(vn[i]));
-            let t = i64::from(un[k]).wrapping_sub(borrow).wrapping_sub((p & 0xFFFF_FFFF) as i64);
-            un[k] = t as u32;
+            let p = qhat.wrapping_mul(u64::from(digit));
+            let t = i64::from(*u).wrapping_sub(borrow).wrapping_sub((p & 0xFFFF_FFFF) as i64);
+            *u = t as u32;
             borrow = ((p >> 32) as i64).wrapping_sub(t >> 32);
         }
         let t = i64::from(un[jn]).wrapping_sub(borrow);
@@ -135,11 +131,10 @@ fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
             // qhat was one too large: add the divisor back.
             q[j] = q[j].wrapping_sub(1);
             let mut carry = 0u64;
-            for i in 0..vlen {
-                let k = i.wrapping_add(j);
+            for (&digit, u) in vn.iter().take(vlen).zip(un.iter_mut().skip(j)) {
                 // Two digits and a carry of at most 1: below 2^33.
-                let t = u64::from(un[k]).wrapping_add(u64::from(vn[i])).wrapping_add(carry);
-                un[k] = t as u32;
+                let t = u64::from(*u).wrapping_add(u64::from(digit)).wrapping_add(carry);
+                *u = t as u32;
                 carry = t >> 32;
             }
             un[jn] = un[jn].wrapping_add(carry as u32);
@@ -171,8 +166,10 @@ pub fn liquidity_to_collateral_floor(
         return Ok(liquidity);
     }
     // liquidity · supply < 2^128; then · 2^60 / total.raw.
-    let product = join(&mul(u128::from(liquidity), u128::from(ctoken_supply))).ok_or(BallastError::MathOverflow)?;
-    let (q, _) = div_rem(&mul(product, Fraction::ONE.raw()), total_liquidity.raw()).ok_or(BallastError::MathOverflow)?;
+    let product =
+        join(&mul(u128::from(liquidity), u128::from(ctoken_supply))).ok_or(BallastError::MathOverflow)?;
+    let (q, _) = div_rem(&mul(product, Fraction::ONE.raw()), total_liquidity.raw())
+        .ok_or(BallastError::MathOverflow)?;
     to_u64(&q)
 }
 
@@ -188,7 +185,8 @@ pub fn collateral_to_liquidity_floor(
     }
     // supply < 2^64, so supply · 2^60 < 2^124.
     let divisor = u128::from(ctoken_supply) << Fraction::BITS;
-    let (q, _) = div_rem(&mul(u128::from(ctokens), total_liquidity.raw()), divisor).ok_or(BallastError::MathOverflow)?;
+    let (q, _) = div_rem(&mul(u128::from(ctokens), total_liquidity.raw()), divisor)
+        .ok_or(BallastError::MathOverflow)?;
     to_u64(&q)
 }
 
@@ -205,8 +203,8 @@ pub fn rescale_debt_ceil(
     if current_index == snapshot_index {
         return Ok(debt);
     }
-    let (q, remainder) =
-        div_rem(&mul(debt.raw(), current_index.raw()), snapshot_index.raw()).ok_or(BallastError::MathOverflow)?;
+    let (q, remainder) = div_rem(&mul(debt.raw(), current_index.raw()), snapshot_index.raw())
+        .ok_or(BallastError::MathOverflow)?;
     let q = join(&q).ok_or(BallastError::MathOverflow)?;
     let q = if remainder { q.checked_add(1).ok_or(BallastError::MathOverflow)? } else { q };
     Ok(Fraction::from_raw(q))
@@ -218,6 +216,7 @@ fn to_u64(q: &Digits) -> Result<u64, BallastError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, reason = "test arithmetic on small known values")]
 mod tests {
     use {super::*, ballast_math::reserve as reference};
 
@@ -294,9 +293,17 @@ mod tests {
             rescale_debt_ceil(Fraction::from_integer(100), Fraction::ONE, Fraction::from_bps(12_500)),
             Ok(Fraction::from_integer(125))
         );
-        assert_eq!(rescale_debt_ceil(Fraction::ONE, Fraction::ZERO, Fraction::ONE), Err(BallastError::MathOverflow));
-        assert_eq!(rescale_debt_ceil(Fraction::ONE, Fraction::ONE, Fraction::ZERO), Err(BallastError::MathOverflow));
-        for d in [1u128, 3, u128::from(u32::MAX), 1 << 32, u128::from(u64::MAX), 1 << 64, u128::MAX, (1 << 96) + 7] {
+        assert_eq!(
+            rescale_debt_ceil(Fraction::ONE, Fraction::ZERO, Fraction::ONE),
+            Err(BallastError::MathOverflow)
+        );
+        assert_eq!(
+            rescale_debt_ceil(Fraction::ONE, Fraction::ONE, Fraction::ZERO),
+            Err(BallastError::MathOverflow)
+        );
+        for d in
+            [1u128, 3, u128::from(u32::MAX), 1 << 32, u128::from(u64::MAX), 1 << 64, u128::MAX, (1 << 96) + 7]
+        {
             for n in [0u128, 1, d, d.saturating_sub(1), u128::MAX, 1 << 100] {
                 let (q, rem) = div_rem(&mul(n, 1), d).unwrap();
                 assert_eq!(join(&q), Some(n / d), "{n} / {d}");
