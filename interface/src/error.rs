@@ -168,6 +168,10 @@ pub enum BallastError {
     MathOverflow,
     /// The obligation still has deposits or borrows.
     ObligationNotEmpty,
+
+    // lending core
+    /// The reserve has cTokens outstanding but no liquidity behind them: a deposit would be diluted.
+    ReserveDepleted,
 }
 
 impl BallastError {

@@ -12,6 +12,7 @@ use {
 };
 
 pub mod fixtures;
+pub mod lending;
 pub mod svm;
 
 pub use mollusk_svm_result;

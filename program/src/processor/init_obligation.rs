@@ -1,10 +1,100 @@
-//! Not written yet: refused as an unknown instruction until its processor lands.
+//! InitObligation: creates a borrower's empty obligation at the PDA `[OBLIGATION, market, owner, [seed]]`.
+//!
+//! The bump is searched once here and stored; later instructions trust the account through its owner and
+//! discriminator, and its `market` and `owner` fields. An account that someone pre-funded with lamports is
+//! still created (topped up, allocated and assigned), so nobody can block an obligation address by sending it
+//! lamports.
+//!
+//! Accounts:
+//! 0. `[w]` obligation: the PDA, not created yet (system-owned, no data).
+//! 1. `[]` market.
+//! 2. `[s]` owner: the borrower.
+//! 3. `[w, s]` payer: pays the rent.
+//! 4. `[]` system program.
+//!
+//! Data: [`InitObligationArgs`] (`seed: u8`).
 
 use {
-    ballast_interface::error::BallastError,
-    pinocchio::{AccountView, Address, ProgramResult},
+    crate::{
+        state::load,
+        validation::{require_signer, require_writable},
+    },
+    ballast_interface::{
+        error::BallastError,
+        instruction::{parse_args, InitObligationArgs},
+        pda::OBLIGATION,
+        state::{AccountHeader, AccountKind, Market, Obligation},
+    },
+    bytemuck::Zeroable,
+    pinocchio::{
+        cpi::{Seed, Signer},
+        error::ProgramError,
+        AccountView, Address, ProgramResult,
+    },
 };
 
-pub fn process(_program_id: &Address, _accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
-    Err(BallastError::UnknownInstruction.into())
+pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    let [obligation, market, owner, payer, system_program, ..] = accounts else {
+        return Err(BallastError::NotEnoughAccounts.into());
+    };
+
+    // 1. Arguments: any seed.
+    let seed = parse_args::<InitObligationArgs>(data)?.seed;
+
+    // 2. Signers: the owner, and the payer, which must also be writable.
+    require_signer(owner)?;
+    require_signer(payer)?;
+    require_writable(payer)?;
+
+    // 3. Market: a program-owned market (its fields are not needed).
+    drop(load::<Market>(market, program_id)?);
+
+    // 4. System program.
+    if system_program.address() != &pinocchio_system::ID {
+        return Err(BallastError::InvalidProgramId.into());
+    }
+
+    // 5. Obligation: writable, not created yet, and the PDA of (market, owner, seed).
+    require_writable(obligation)?;
+    if !obligation.owned_by(&pinocchio_system::ID) || !obligation.is_data_empty() {
+        return Err(BallastError::AccountAlreadyInitialized.into());
+    }
+    let seed_bytes = [seed];
+    let (expected, bump) = Address::try_find_program_address(
+        &[OBLIGATION, market.address().as_ref(), owner.address().as_ref(), &seed_bytes],
+        program_id,
+    )
+    .ok_or(ProgramError::from(BallastError::InvalidPda))?;
+    if obligation.address() != &expected {
+        return Err(BallastError::InvalidPda.into());
+    }
+
+    // Create the account, signed by the obligation's own seeds.
+    let bump_bytes = [bump];
+    let signer_seeds = [
+        Seed::from(OBLIGATION),
+        Seed::from(market.address().as_ref()),
+        Seed::from(owner.address().as_ref()),
+        Seed::from(&seed_bytes),
+        Seed::from(&bump_bytes),
+    ];
+    pinocchio_system::create_account_with_minimum_balance_signed(
+        obligation,
+        Obligation::SIZE,
+        program_id,
+        payer,
+        None,
+        &[Signer::from(&signer_seeds)],
+    )?;
+
+    let mut obligation_data = obligation.try_borrow_mut()?;
+    let state: &mut Obligation = bytemuck::try_from_bytes_mut(&mut obligation_data)
+        .map_err(|_| ProgramError::from(BallastError::InvalidAccountSize))?;
+    *state = Obligation::zeroed();
+    state.header = AccountHeader::new(AccountKind::Obligation);
+    state.market = *market.address();
+    state.owner = *owner.address();
+    state.seed = seed;
+    state.bump = bump;
+    Ok(())
 }
