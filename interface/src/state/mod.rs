@@ -8,6 +8,7 @@
 mod market;
 mod obligation;
 mod reserve;
+pub mod reserve_config;
 
 pub use {market::*, obligation::*, reserve::*};
 

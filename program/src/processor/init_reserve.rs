@@ -1,10 +1,223 @@
-//! Not written yet: refused as an unknown instruction until its processor lands.
+//! InitReserve: adds an asset to a market. Creates the reserve's liquidity, fee and insurance vaults (token
+//! accounts of the liquidity mint owned by the market authority) and its cToken mint (the liquidity mint's
+//! decimals, the market authority as mint authority, no freeze authority), all at PDAs of the reserve, and
+//! writes the reserve with the given configuration. The reserve starts stale (`last_update_slot` 0) with no
+//! price: it needs a `RefreshReserve` before any operation.
+//!
+//! Accounts:
+//! 0. `[w]` reserve: zeroed, `Reserve::SIZE` bytes, owned by the program.
+//! 1. `[]` market.
+//! 2. `[s]` market owner.
+//! 3. `[w, s]` payer: funds the four new accounts.
+//! 4. `[]` liquidity mint: an initialized SPL Token mint.
+//! 5. `[w]` liquidity vault: PDA `[LIQUIDITY_VAULT, reserve]`, not created yet.
+//! 6. `[w]` fee vault: PDA `[FEE_VAULT, reserve]`, not created yet.
+//! 7. `[w]` insurance vault: PDA `[INSURANCE_VAULT, reserve]`, not created yet.
+//! 8. `[w]` collateral mint: PDA `[COLLATERAL_MINT, reserve]`, not created yet.
+//! 9. `[]` market authority: the market's authority PDA.
+//! 10. `[]` token program: SPL Token.
+//! 11. `[]` system program.
+//!
+//! Data: [`ReserveConfigArgs`].
 
 use {
-    ballast_interface::error::BallastError,
-    pinocchio::{AccountView, Address, ProgramResult},
+    crate::{
+        state::load,
+        token::{require_token_program, SplToken, MINT_LEN, TOKEN_ACCOUNT_LEN},
+        validation::{require_len, require_owner, require_signer, require_writable},
+    },
+    ballast_interface::{
+        error::BallastError,
+        instruction::{parse_args, ReserveConfigArgs},
+        pda::{COLLATERAL_MINT, FEE_VAULT, INSURANCE_VAULT, LIQUIDITY_VAULT},
+        pod::{Le128, Le64, LeI64},
+        state::{AccountHeader, AccountKind, DeleverageState, Market, Reserve},
+    },
+    ballast_math::{value::MAX_DECIMALS, Fraction},
+    pinocchio::{
+        cpi::{Seed, Signer},
+        error::ProgramError,
+        sysvars::{rent::Rent, Sysvar},
+        AccountView, Address, ProgramResult,
+    },
+    pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer},
+    pinocchio_token::instructions::{InitializeAccount3, InitializeMint2},
 };
 
-pub fn process(_program_id: &Address, _accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
-    Err(BallastError::UnknownInstruction.into())
+/// Offset of `decimals` in an SPL mint.
+const MINT_DECIMALS_OFFSET: usize = 44;
+/// Offset of `is_initialized` in an SPL mint.
+const MINT_INITIALIZED_OFFSET: usize = 45;
+
+/// Checks the liquidity mint and returns its decimals.
+fn liquidity_mint_decimals(mint: &AccountView) -> Result<u8, BallastError> {
+    if !mint.owned_by(&SplToken::ID) || mint.data_len() != MINT_LEN {
+        return Err(BallastError::InvalidLiquidityMint);
+    }
+    let data = mint.try_borrow().map_err(|_| BallastError::InvalidLiquidityMint)?;
+    let decimals = data[MINT_DECIMALS_OFFSET];
+    // Decimals above MAX_DECIMALS cannot be valued (10^decimals overflows a u128).
+    if data[MINT_INITIALIZED_OFFSET] != 1 || decimals > MAX_DECIMALS {
+        return Err(BallastError::InvalidLiquidityMint);
+    }
+    Ok(decimals)
+}
+
+/// Checks that `account` is the PDA `[seed, reserve]` and not created yet; returns its bump.
+fn find_new_pda(
+    account: &AccountView,
+    seed: &[u8],
+    reserve: &Address,
+    program_id: &Address,
+) -> Result<u8, BallastError> {
+    let (address, bump) = Address::try_find_program_address(&[seed, reserve.as_ref()], program_id)
+        .ok_or(BallastError::InvalidPda)?;
+    if account.address() != &address {
+        return Err(BallastError::InvalidPda);
+    }
+    require_writable(account)?;
+    if !account.owned_by(&pinocchio_system::ID) || account.data_len() != 0 {
+        return Err(BallastError::AccountAlreadyInitialized);
+    }
+    Ok(bump)
+}
+
+/// Creates a program-derived token account or mint of `space` bytes holding `lamports` (its rent-exempt
+/// minimum), owned by SPL Token, paid by `payer` and signed by the address's own seeds.
+///
+/// An address that already holds lamports (anyone can send lamports to a PDA before it exists) cannot be
+/// created with `CreateAccount`; it is topped up, allocated and assigned instead, so a prefunded vault
+/// address cannot block the reserve.
+///
+/// Always inlined: the upstream BPF target passes at most five arguments in registers, return slot included.
+#[inline(always)]
+fn create_pda(
+    payer: &AccountView,
+    account: &AccountView,
+    space: usize,
+    lamports: u64,
+    signer: &Signer,
+) -> ProgramResult {
+    let signers = core::slice::from_ref(signer);
+    let owner = &SplToken::ID;
+    let space = space as u64;
+    let current = account.lamports();
+    if current == 0 {
+        return CreateAccount { from: payer, to: account, lamports, space, owner }.invoke_signed(signers);
+    }
+    let top_up = lamports.saturating_sub(current);
+    if top_up > 0 {
+        Transfer { from: payer, to: account, lamports: top_up }.invoke()?;
+    }
+    Allocate { account, space }.invoke_signed(signers)?;
+    Assign { account, owner }.invoke_signed(signers)
+}
+
+pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    let [reserve_account, market_account, owner, payer, liquidity_mint, liquidity_vault, fee_vault, insurance_vault, collateral_mint, market_authority, token_program, system_program, ..] =
+        accounts
+    else {
+        return Err(BallastError::NotEnoughAccounts.into());
+    };
+
+    // 1. Arguments: exact length, every bound of the configuration.
+    let config = parse_args::<ReserveConfigArgs>(data)?.config;
+    config.validate()?;
+
+    // 2. Signers: the market owner, and the payer (writable: it funds the new accounts).
+    require_signer(owner)?;
+    require_signer(payer)?;
+    require_writable(payer)?;
+
+    // 3. The market: program-owned market account whose owner signed.
+    let market = load::<Market>(market_account, program_id)?;
+    if owner.address() != &market.owner {
+        return Err(BallastError::InvalidAuthority.into());
+    }
+    let authority = market.authority;
+    drop(market);
+
+    // 4. The reserve account: program-owned, writable, the reserve's size, not yet initialized.
+    require_owner(reserve_account, program_id)?;
+    require_writable(reserve_account)?;
+    require_len(reserve_account, Reserve::SIZE)?;
+    {
+        let data = reserve_account.try_borrow()?;
+        if data[0] != AccountKind::Uninitialized as u8 {
+            return Err(BallastError::AccountAlreadyInitialized.into());
+        }
+    }
+    let reserve_address = *reserve_account.address();
+
+    // 5. The liquidity mint: an initialized SPL Token mint.
+    let decimals = liquidity_mint_decimals(liquidity_mint)?;
+
+    // 6. Programs: SPL Token (never Token-2022) and the system program.
+    require_token_program(token_program)?;
+    if system_program.address() != &pinocchio_system::ID {
+        return Err(BallastError::InvalidProgramId.into());
+    }
+
+    // 7. The market authority: the market's stored PDA.
+    if market_authority.address() != &authority {
+        return Err(BallastError::InvalidPda.into());
+    }
+
+    // 8. The new accounts: the reserve's PDAs, not created yet. The bump search runs once, here.
+    let liquidity_vault_bump = find_new_pda(liquidity_vault, LIQUIDITY_VAULT, &reserve_address, program_id)?;
+    let fee_vault_bump = find_new_pda(fee_vault, FEE_VAULT, &reserve_address, program_id)?;
+    let insurance_vault_bump = find_new_pda(insurance_vault, INSURANCE_VAULT, &reserve_address, program_id)?;
+    let collateral_mint_bump = find_new_pda(collateral_mint, COLLATERAL_MINT, &reserve_address, program_id)?;
+    let rent = Rent::get()?;
+    let vault_lamports = rent.try_minimum_balance(TOKEN_ACCOUNT_LEN)?;
+    let mint_lamports = rent.try_minimum_balance(MINT_LEN)?;
+
+    // State.
+    {
+        let mut data = reserve_account.try_borrow_mut()?;
+        let reserve: &mut Reserve = bytemuck::try_from_bytes_mut(&mut data)
+            .map_err(|_| ProgramError::from(BallastError::InvalidAccountSize))?;
+        *reserve = Reserve {
+            header: AccountHeader::new(AccountKind::Reserve),
+            market: *market_account.address(),
+            liquidity_mint: *liquidity_mint.address(),
+            token_program: SplToken::ID,
+            liquidity_vault: *liquidity_vault.address(),
+            fee_vault: *fee_vault.address(),
+            insurance_vault: *insurance_vault.address(),
+            collateral_mint: *collateral_mint.address(),
+            liquidity_decimals: decimals,
+            price_status: 0,
+            padding: [0; 6],
+            last_update_slot: Le64::new(0),
+            available_amount: Le64::new(0),
+            collateral_supply: Le64::new(0),
+            borrowed_amount_sf: Le128::new(0),
+            cumulative_borrow_index_sf: Le128::new(Fraction::ONE.raw()),
+            protocol_fees_sf: Le128::new(0),
+            price_sf: Le128::new(0),
+            price_timestamp: LeI64::new(0),
+            config,
+            deleverage: [DeleverageState::default(); 2],
+            reserved: [0; 512],
+        };
+    }
+
+    // Accounts: create each PDA signed by its own seeds, then initialize it with the token program.
+    let vaults = [
+        (&*liquidity_vault, LIQUIDITY_VAULT, liquidity_vault_bump),
+        (&*fee_vault, FEE_VAULT, fee_vault_bump),
+        (&*insurance_vault, INSURANCE_VAULT, insurance_vault_bump),
+    ];
+    for (vault, seed, bump) in vaults {
+        let bump = [bump];
+        let seeds = [Seed::from(seed), Seed::from(reserve_address.as_ref()), Seed::from(&bump)];
+        create_pda(payer, vault, TOKEN_ACCOUNT_LEN, vault_lamports, &Signer::from(&seeds))?;
+        InitializeAccount3::new(vault, liquidity_mint, &authority).invoke()?;
+    }
+    let bump = [collateral_mint_bump];
+    let seeds = [Seed::from(COLLATERAL_MINT), Seed::from(reserve_address.as_ref()), Seed::from(&bump)];
+    create_pda(payer, collateral_mint, MINT_LEN, mint_lamports, &Signer::from(&seeds))?;
+    InitializeMint2::new(collateral_mint, decimals, &authority, None).invoke()?;
+    Ok(())
 }

@@ -1,10 +1,63 @@
-//! Not written yet: refused as an unknown instruction until its processor lands.
+//! RefreshReserve: accrues interest up to the current slot and, when a price account is passed, reads the
+//! reserve's Pyth price. Permissionless.
+//!
+//! Accounts:
+//! 0. `[w]` reserve.
+//! 1. `[]` price update (optional): the reserve's Pyth `PriceUpdateV2`. Without it the reserve accrues
+//!    interest only and its `price_status` becomes 0 (no price in this slot).
+//!
+//! Data: none ([`NoArgs`]).
+//!
+//! Effects: borrowed total, cumulative index and protocol fees accrue
+//! ([`ballast_interface::logic::interest::accrue`]); `last_update_slot` = current slot; with a price,
+//! `price_sf`, `price_timestamp` and `price_status` ([`PRICE_LOADED`], plus [`PRICE_FULLY_CHECKED`] when the
+//! confidence and TWAP-divergence checks pass) are replaced.
 
 use {
-    ballast_interface::error::BallastError,
+    crate::{
+        oracle::read_price,
+        state::{clock, load_mut},
+    },
+    ballast_interface::{
+        error::BallastError,
+        instruction::{parse_args, NoArgs},
+        logic::interest::accrue,
+        state::Reserve,
+    },
     pinocchio::{AccountView, Address, ProgramResult},
 };
 
-pub fn process(_program_id: &Address, _accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
-    Err(BallastError::UnknownInstruction.into())
+#[cfg(doc)]
+use ballast_interface::state::{PRICE_FULLY_CHECKED, PRICE_LOADED};
+
+pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    let [reserve_account, rest @ ..] = accounts else {
+        return Err(BallastError::NotEnoughAccounts.into());
+    };
+
+    // 1. Arguments: none.
+    parse_args::<NoArgs>(data)?;
+
+    // 2. The reserve: program-owned, writable, a reserve of the current layout.
+    let mut reserve = load_mut::<Reserve>(reserve_account, program_id)?;
+    let clock = clock()?;
+
+    // 3. Interest, computed on a copy so that an error leaves the account untouched.
+    let mut next: Reserve = *reserve;
+    accrue(&mut next, clock.slot)?;
+
+    // 4. The price account, when passed.
+    match rest.first() {
+        Some(price_account) => {
+            let price =
+                read_price(price_account, &next.config, clock.unix_timestamp, next.price_timestamp.get())?;
+            next.price_sf.set(price.price.raw());
+            next.price_timestamp.set(price.publish_time);
+            next.price_status = price.status;
+        }
+        None => next.price_status = 0,
+    }
+
+    *reserve = next;
+    Ok(())
 }

@@ -1,10 +1,65 @@
-//! Not written yet: refused as an unknown instruction until its processor lands.
+//! UpdateReserveConfig: replaces a reserve's configuration.
+//!
+//! The market owner may set any valid configuration. The emergency council may only switch
+//! `borrowing_disabled` on: its new configuration must equal the current one except for that flag, which it
+//! must set (setting it again is a no-op). Anyone else is refused.
+//!
+//! The new curve and take rate apply from the reserve's last refresh on; refresh the reserve in the same
+//! transaction first to close the interval at the old rate.
+//!
+//! Accounts:
+//! 0. `[w]` reserve.
+//! 1. `[]` market: the reserve's market.
+//! 2. `[s]` authority: the market owner or the market's emergency council.
+//!
+//! Data: [`ReserveConfigArgs`].
 
 use {
-    ballast_interface::error::BallastError,
+    crate::{
+        state::{load, load_mut, require_market},
+        validation::require_signer,
+    },
+    ballast_interface::{
+        error::BallastError,
+        instruction::{parse_args, ReserveConfigArgs},
+        pod::Flag,
+        state::{Market, Reserve},
+    },
     pinocchio::{AccountView, Address, ProgramResult},
 };
 
-pub fn process(_program_id: &Address, _accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
-    Err(BallastError::UnknownInstruction.into())
+pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    let [reserve_account, market_account, authority, ..] = accounts else {
+        return Err(BallastError::NotEnoughAccounts.into());
+    };
+
+    // 1. Arguments: exact length, every bound of the new configuration.
+    let new_config = parse_args::<ReserveConfigArgs>(data)?.config;
+    new_config.validate()?;
+
+    // 2. Signers: the authority.
+    require_signer(authority)?;
+
+    // 3. The market: program-owned market account.
+    let market = load::<Market>(market_account, program_id)?;
+
+    // 4. The reserve: program-owned, writable, of this market.
+    let mut reserve = load_mut::<Reserve>(reserve_account, program_id)?;
+    require_market(&reserve.market, market_account)?;
+
+    // 5. Authority: the owner changes anything; the emergency council only disables borrowing.
+    if authority.address() == &market.owner {
+        // Any valid configuration.
+    } else if authority.address() == &market.emergency_council {
+        let mut expected = reserve.config;
+        expected.borrowing_disabled = Flag::ON;
+        if new_config != expected {
+            return Err(BallastError::EmergencyCouncilMayOnlyDisable.into());
+        }
+    } else {
+        return Err(BallastError::InvalidAuthority.into());
+    }
+
+    reserve.config = new_config;
+    Ok(())
 }
