@@ -89,7 +89,7 @@ pub fn parse_args<T: Pod>(args: &[u8]) -> Result<&T, BallastError> {
 /// The full instruction data (discriminator then arguments) for `args`.
 #[cfg(feature = "client")]
 pub fn encode<T: Pod>(instruction: BallastInstruction, args: &T) -> std::vec::Vec<u8> {
-    let mut data = std::vec::Vec::with_capacity(1 + core::mem::size_of::<T>());
+    let mut data = std::vec::Vec::with_capacity(core::mem::size_of::<T>().saturating_add(1));
     data.push(instruction as u8);
     data.extend_from_slice(bytemuck::bytes_of(args));
     data
