@@ -13,6 +13,7 @@ use {
 
 pub mod fixtures;
 pub mod lending;
+pub mod scenario;
 pub mod svm;
 
 pub use mollusk_svm_result;
