@@ -12,6 +12,7 @@ use {
 };
 
 pub mod fixtures;
+pub mod ladder_fixtures;
 pub mod svm;
 
 pub use mollusk_svm_result;

@@ -140,21 +140,16 @@ struct Legs {
     collateral_ctokens: u64,
 }
 
-fn legs(
-    obligation: &Obligation,
-    repay_address: &Address,
-    repay: &Reserve,
-    withdraw_address: &Address,
-) -> Result<Legs, BallastError> {
-    let borrow_index = obligation.find_borrow(repay_address).ok_or(BallastError::BorrowNotFound)?;
-    let deposit_index = obligation.find_deposit(withdraw_address).ok_or(BallastError::DepositNotFound)?;
+fn legs(obligation: &Obligation, pair: &ReservePair<'_>) -> Result<Legs, BallastError> {
+    let borrow_index = obligation.find_borrow(pair.repay_address).ok_or(BallastError::BorrowNotFound)?;
+    let deposit_index = obligation.find_deposit(pair.withdraw_address).ok_or(BallastError::DepositNotFound)?;
     let borrow = &obligation.borrows[borrow_index];
     let deposit = &obligation.deposits[deposit_index];
     // The borrower owes the interest accrued since the refresh: rounded up.
     let debt = rescale_debt_ceil(
         Fraction::from_raw(borrow.borrowed_amount_sf.get()),
         Fraction::from_raw(borrow.cumulative_borrow_index_sf.get()),
-        Fraction::from_raw(repay.cumulative_borrow_index_sf.get()),
+        Fraction::from_raw(pair.repay.cumulative_borrow_index_sf.get()),
     )?;
     let borrow_value = Fraction::from_raw(borrow.market_value_sf.get());
     let collateral_value = Fraction::from_raw(deposit.market_value_sf.get());
@@ -163,6 +158,13 @@ fn legs(
         return Err(BallastError::LiquidationTooSmall);
     }
     Ok(Legs { borrow_index, deposit_index, debt, borrow_value, collateral_value, collateral_ctokens })
+}
+
+/// What the liquidator is allowed to settle and at which incentive.
+struct Terms {
+    debt_to_settle: Fraction,
+    incentive: Fraction,
+    full_liquidation: bool,
 }
 
 /// Addresses and state of the two reserves of a liquidation. `same` when they are one reserve.
@@ -206,14 +208,14 @@ pub fn bonus_config(repay: &Reserve, withdraw: &Reserve) -> BonusConfig {
 /// errors of the shared tail (see [`LiquidationPlan`]).
 pub fn plan_liquidation(
     obligation: &Obligation,
-    pair: ReservePair<'_>,
+    pair: &ReservePair<'_>,
     market: &MarketRisk,
     slot: u64,
     requested: u64,
 ) -> Result<LiquidationPlan, BallastError> {
     let health = cached_health(obligation);
     let reason = liquidation_reason(&health, market)?;
-    let legs = legs(obligation, pair.repay_address, pair.repay, pair.withdraw_address)?;
+    let legs = legs(obligation, pair)?;
 
     match reason {
         LiquidationReason::LtvExceeded => {
@@ -251,7 +253,7 @@ pub fn plan_liquidation(
         return Err(BallastError::RepayTooSmallForFullLiquidation);
     }
     let debt_to_settle = max_amount.min(Fraction::from_integer(requested));
-    finish(pair, legs, debt_to_settle, incentive, limit.full_liquidation)
+    finish(pair, &legs, &Terms { debt_to_settle, incentive, full_liquidation: limit.full_liquidation })
 }
 
 /// Plans a `PreLiquidate` of `requested` liquidity (`u64::MAX`: as much as allowed) of the pair's debt.
@@ -265,7 +267,7 @@ pub fn plan_liquidation(
 /// pre-liquidation LTV and the liquidation threshold), the leg errors and the tail errors.
 pub fn plan_pre_liquidation(
     obligation: &Obligation,
-    pair: ReservePair<'_>,
+    pair: &ReservePair<'_>,
     requested: u64,
 ) -> Result<LiquidationPlan, BallastError> {
     let terms = &obligation.pre_liquidation;
@@ -287,30 +289,25 @@ pub fn plan_pre_liquidation(
     let (close_factor, incentive) = params.at(health.ltv()).ok_or(BallastError::NotPreLiquidatable)?;
     // `at` returned a window, so liquidation_ltv > pre_ltv >= 0 and the division is defined.
     let incentive = incentive.min(params.max_incentive()?).max(Fraction::ONE);
-    let legs = legs(obligation, pair.repay_address, pair.repay, pair.withdraw_address)?;
+    let legs = legs(obligation, pair)?;
     // What a liquidator may repay is what it receives the right to: rounded down.
     let max_amount = legs.debt.checked_mul(close_factor.min(Fraction::ONE))?;
     let debt_to_settle = max_amount.min(Fraction::from_integer(requested));
-    finish(pair, legs, debt_to_settle, incentive, false)
+    finish(pair, &legs, &Terms { debt_to_settle, incentive, full_liquidation: false })
 }
 
 /// The tail shared by both plans: settle and seize, redeem, protocol fee, the value deltas, and every new
 /// reserve total checked.
-fn finish(
-    pair: ReservePair<'_>,
-    legs: Legs,
-    debt_to_settle: Fraction,
-    incentive: Fraction,
-    full_liquidation: bool,
-) -> Result<LiquidationPlan, BallastError> {
+fn finish(pair: &ReservePair<'_>, legs: &Legs, terms: &Terms) -> Result<LiquidationPlan, BallastError> {
+    let incentive = terms.incentive;
     let seizure = settle_and_seize(&SeizeInput {
         borrowed_amount: legs.debt,
         borrow_value: legs.borrow_value,
-        debt_to_settle,
+        debt_to_settle: terms.debt_to_settle,
         incentive,
         collateral_value: legs.collateral_value,
         collateral_ctokens: legs.collateral_ctokens,
-        full_liquidation,
+        full_liquidation: terms.full_liquidation,
     })?;
     if seizure.repay == 0 || seizure.seize_ctokens == 0 {
         return Err(BallastError::LiquidationTooSmall);

@@ -91,6 +91,8 @@ fn require_vault(vault: &AccountView, expected: &Address) -> Result<(), BallastE
     }
 }
 
+// Inlined into each processor: its slice arguments would otherwise take more registers than a BPF call has.
+#[inline(always)]
 pub(crate) fn execute(program_id: &Address, accounts: &mut [AccountView], data: &[u8], mode: Mode) -> ProgramResult {
     let [obligation_account, market_account, repay_account, withdraw_account, liquidator, source, destination, repay_vault, withdraw_vault, market_authority, token_program, ..] =
         accounts
@@ -158,9 +160,9 @@ pub(crate) fn execute(program_id: &Address, accounts: &mut [AccountView], data: 
         };
         match mode {
             Mode::Liquidate => {
-                plan_liquidation(&obligation, pair, &MarketRisk::from_market(&market), slot, requested)?
+                plan_liquidation(&obligation, &pair, &MarketRisk::from_market(&market), slot, requested)?
             }
-            Mode::PreLiquidate => plan_pre_liquidation(&obligation, pair, requested)?,
+            Mode::PreLiquidate => plan_pre_liquidation(&obligation, &pair, requested)?,
         }
     };
 

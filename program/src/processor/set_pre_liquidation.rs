@@ -19,38 +19,38 @@ use {
     ballast_interface::{
         error::BallastError,
         instruction::{parse_args, SetPreLiquidationArgs},
-        pod::{Flag, Le16},
+        pod::Flag,
         state::{Obligation, PreLiquidationConfig},
     },
-    ballast_math::{preliquidation::PreLiquidationParams, Fraction},
     pinocchio::{AccountView, Address, ProgramResult},
 };
 
 /// Whole-number bps of 100%.
 const BPS_ONE: u16 = 10_000;
+const BPS_ONE_SQUARED: u64 = 100_000_000;
 
 fn terms(args: &SetPreLiquidationArgs) -> Result<PreLiquidationConfig, BallastError> {
     let enabled = args.enabled.get().ok_or(BallastError::InvalidFlagValue)?;
     if !enabled {
         return Ok(PreLiquidationConfig::default());
     }
-    let pre_ltv = args.pre_ltv_bps.get();
-    if pre_ltv == 0 || pre_ltv >= BPS_ONE {
+    let pre_ltv = u64::from(args.pre_ltv_bps.get());
+    let (cf_start, cf_end) = (args.close_factor_start_bps.get(), args.close_factor_end_bps.get());
+    let (if_start, if_end) =
+        (u64::from(args.incentive_start_bps.get()), u64::from(args.incentive_end_bps.get()));
+    // The rules of `PreLiquidationParams::validate` with the liquidation threshold taken as `pre_ltv` (the
+    // lowest it can be while the window is open), in whole bps so that no fixed-point division is needed:
+    // `incentive_end ≤ floor(1 / pre_ltv)` in bps is `incentive_end_bps × pre_ltv_bps ≤ 10^8`.
+    let valid = pre_ltv > 0
+        && pre_ltv < u64::from(BPS_ONE)
+        && cf_start <= cf_end
+        && cf_end <= BPS_ONE
+        && u64::from(BPS_ONE) <= if_start
+        && if_start <= if_end
+        && if_end.checked_mul(pre_ltv).is_some_and(|p| p <= BPS_ONE_SQUARED);
+    if !valid {
         return Err(BallastError::InvalidPreLiquidationParams);
     }
-    let bps = |v: Le16| Fraction::from_bps(u64::from(v.get()));
-    // Validated as if the liquidation threshold were `pre_ltv` and the window opened at 0: the close-factor
-    // order and `1 ≤ incentive_start ≤ incentive_end ≤ floor(1 / pre_ltv)`.
-    PreLiquidationParams {
-        pre_ltv: Fraction::ZERO,
-        liquidation_ltv: bps(args.pre_ltv_bps),
-        close_factor_start: bps(args.close_factor_start_bps),
-        close_factor_end: bps(args.close_factor_end_bps),
-        incentive_start: bps(args.incentive_start_bps),
-        incentive_end: bps(args.incentive_end_bps),
-    }
-    .validate()
-    .map_err(|_| BallastError::InvalidPreLiquidationParams)?;
     Ok(PreLiquidationConfig {
         enabled: Flag::ON,
         padding: 0,
