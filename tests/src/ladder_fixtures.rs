@@ -103,8 +103,9 @@ pub fn refresh(obligation: &mut Obligation, reserves: &[(Address, Reserve)], mar
 
 /// Value of `ctokens` of a reserve at its exchange rate and price, rounded down.
 pub fn deposit_value(reserve: &Reserve, ctokens: u64) -> Fraction {
-    let liquidity = collateral_to_liquidity_floor(ctokens, reserve_total(reserve), reserve.collateral_supply.get())
-        .unwrap();
+    let liquidity =
+        collateral_to_liquidity_floor(ctokens, reserve_total(reserve), reserve.collateral_supply.get())
+            .unwrap();
     market_value(liquidity, Fraction::from_raw(reserve.price_sf.get()), reserve.liquidity_decimals).unwrap()
 }
 
@@ -125,8 +126,11 @@ pub fn health_of(obligation: &Obligation) -> Health {
 /// Adds a deposit of `ctokens` of `reserve` to the obligation.
 pub fn add_deposit(obligation: &mut Obligation, reserve: &Address, ctokens: u64) {
     let i = usize::from(obligation.deposit_count);
-    obligation.deposits[i] =
-        ObligationDeposit { reserve: *reserve, collateral_amount: Le64::new(ctokens), market_value_sf: Le128::new(0) };
+    obligation.deposits[i] = ObligationDeposit {
+        reserve: *reserve,
+        collateral_amount: Le64::new(ctokens),
+        market_value_sf: Le128::new(0),
+    };
     obligation.deposit_count += 1;
 }
 
@@ -262,11 +266,19 @@ impl LiquidationCase {
             ),
             (
                 self.debt.liquidity_vault,
-                token_account(&self.debt.liquidity_mint, &authority, self.debt_reserve.available_amount.get()),
+                token_account(
+                    &self.debt.liquidity_mint,
+                    &authority,
+                    self.debt_reserve.available_amount.get(),
+                ),
             ),
             (
                 self.coll.liquidity_vault,
-                token_account(&self.coll.liquidity_mint, &authority, self.coll_reserve.available_amount.get()),
+                token_account(
+                    &self.coll.liquidity_mint,
+                    &authority,
+                    self.coll_reserve.available_amount.get(),
+                ),
             ),
             (authority, Account::default()),
             mollusk_svm_programs_token::token::keyed_account(),

@@ -8,7 +8,7 @@ use {
         error::BallastError,
         logic::liquidation::{plan_liquidation, MarketRisk, ReservePair},
         pod::{Flag, Le128, Le16, Le64},
-        state::{Obligation, Reserve, MAX_BORROWS, MAX_DEPOSITS},
+        state::{Obligation, ObligationBorrow, Reserve, MAX_BORROWS, MAX_DEPOSITS},
     },
     ballast_math::Fraction,
     ballast_tests::{
@@ -49,22 +49,36 @@ fn reject(case: &LiquidationCase, ix: &Instruction, expected: BallastError) {
     reject_with(case, ix, &case.accounts(), expected);
 }
 
-fn reject_with(case: &LiquidationCase, ix: &Instruction, accounts: &[(Address, Account)], expected: BallastError) {
+fn reject_with(
+    case: &LiquidationCase,
+    ix: &Instruction,
+    accounts: &[(Address, Account)],
+    expected: BallastError,
+) {
     let mut mollusk = mollusk();
     mollusk.warp_to_slot(case.slot);
     let result = mollusk.process_instruction(ix, accounts);
     assert_rejected(&result, accounts, expected);
 }
 
-fn expected_plan(case: &LiquidationCase, requested: u64) -> ballast_interface::logic::liquidation::LiquidationPlan {
+fn expected_plan(
+    case: &LiquidationCase,
+    requested: u64,
+) -> ballast_interface::logic::liquidation::LiquidationPlan {
     let pair = ReservePair {
         repay_address: &case.debt.reserve,
         repay: &case.debt_reserve,
         withdraw_address: &case.coll.reserve,
         withdraw: &case.coll_reserve,
     };
-    plan_liquidation(&case.obligation_state, &pair, &MarketRisk::from_market(&case.market_state), case.slot, requested)
-        .unwrap()
+    plan_liquidation(
+        &case.obligation_state,
+        &pair,
+        &MarketRisk::from_market(&case.market_state),
+        case.slot,
+        requested,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -112,7 +126,10 @@ fn liquidates_a_quarter_of_the_debt_with_the_minimum_bonus() {
     assert_eq!(o.last_refresh_slot.get(), 0);
     let (before, after) = (health_of(&case.obligation_state), health_of(&o));
     assert!(after.deposited_value < before.deposited_value);
-    assert_eq!(after.borrowed_value, Fraction::from_integer(850 - 212).saturating_sub(Fraction::from_ratio(1, 2).unwrap()));
+    assert_eq!(
+        after.borrowed_value,
+        Fraction::from_integer(850 - 212).saturating_sub(Fraction::from_ratio(1, 2).unwrap())
+    );
     assert!(after.ltv() < before.ltv());
     // Nothing else of the obligation changed.
     let mut same = o;
@@ -162,7 +179,7 @@ fn repays_a_dust_borrow_whole() {
     assert_eq!(token_amount(&result.resulting_accounts[SOURCE].1), case.source_amount - 1_500_000);
     let o: Obligation = read_state(&result.resulting_accounts[OBLIGATION].1);
     assert_eq!(o.borrow_count, 0, "the borrow is gone");
-    assert_eq!(o.borrows[0], Default::default());
+    assert_eq!(o.borrows[0], ObligationBorrow::default());
     assert_eq!(o.deposit_count, 1);
 }
 

@@ -30,17 +30,29 @@ fn f(x: Fraction) -> f64 {
     x.to_f64()
 }
 
-fn plan(case: &LiquidationCase, requested: u64) -> Result<LiquidationPlan, ballast_interface::error::BallastError> {
+fn plan(
+    case: &LiquidationCase,
+    requested: u64,
+) -> Result<LiquidationPlan, ballast_interface::error::BallastError> {
     let pair = ReservePair {
         repay_address: &case.debt.reserve,
         repay: &case.debt_reserve,
         withdraw_address: &case.coll.reserve,
         withdraw: &case.coll_reserve,
     };
-    plan_liquidation(&case.obligation_state, &pair, &MarketRisk::from_market(&case.market_state), case.slot, requested)
+    plan_liquidation(
+        &case.obligation_state,
+        &pair,
+        &MarketRisk::from_market(&case.market_state),
+        case.slot,
+        requested,
+    )
 }
 
-fn pre_plan(case: &LiquidationCase, requested: u64) -> Result<LiquidationPlan, ballast_interface::error::BallastError> {
+fn pre_plan(
+    case: &LiquidationCase,
+    requested: u64,
+) -> Result<LiquidationPlan, ballast_interface::error::BallastError> {
     let pair = ReservePair {
         repay_address: &case.debt.reserve,
         repay: &case.debt_reserve,
@@ -136,7 +148,10 @@ fn insolvency_ltv_allows_the_whole_debt_and_dust_must_go_whole() {
     let mut case = LiquidationCase::new(0);
     case.obligation_state.borrows[0].borrowed_amount_sf = Le128::new(Fraction::from_integer(1_500_000).raw());
     case.set_coll_price(Fraction::from_ratio(17, 100).unwrap());
-    assert_eq!(plan(&case, 1_000_000), Err(ballast_interface::error::BallastError::RepayTooSmallForFullLiquidation));
+    assert_eq!(
+        plan(&case, 1_000_000),
+        Err(ballast_interface::error::BallastError::RepayTooSmallForFullLiquidation)
+    );
     let p = plan(&case, u64::MAX).unwrap();
     assert_eq!(p.repay, 1_500_000);
     assert_eq!(p.settle, Fraction::from_integer(1_500_000));
@@ -147,7 +162,8 @@ fn morpho_case(debt_micro_usdc: u64) -> LiquidationCase {
     let mut case = LiquidationCase::new(0);
     case.coll_reserve.config.loan_to_value_bps = Le16::new(9_000);
     case.coll_reserve.config.liquidation_threshold_bps = Le16::new(9_150);
-    case.obligation_state.borrows[0].borrowed_amount_sf = Le128::new(Fraction::from_integer(debt_micro_usdc).raw());
+    case.obligation_state.borrows[0].borrowed_amount_sf =
+        Le128::new(Fraction::from_integer(debt_micro_usdc).raw());
     case.obligation_state.pre_liquidation = PreLiquidationConfig {
         enabled: Flag::ON,
         padding: 0,
@@ -180,8 +196,14 @@ fn seed_morpho_pre_liquidation_close_factor_ramp() {
     let p = pre_plan(&morpho_case(900_000_000), u64::MAX).unwrap();
     assert!((900_000..=900_001).contains(&p.repay), "{}", p.repay);
     // Below the pre-LTV the window is closed; at the threshold, Liquidate takes over.
-    assert_eq!(pre_plan(&morpho_case(899_900_000), u64::MAX), Err(ballast_interface::error::BallastError::NotPreLiquidatable));
-    assert_eq!(pre_plan(&morpho_case(915_000_000), u64::MAX), Err(ballast_interface::error::BallastError::ObligationLiquidatable));
+    assert_eq!(
+        pre_plan(&morpho_case(899_900_000), u64::MAX),
+        Err(ballast_interface::error::BallastError::NotPreLiquidatable)
+    );
+    assert_eq!(
+        pre_plan(&morpho_case(915_000_000), u64::MAX),
+        Err(ballast_interface::error::BallastError::ObligationLiquidatable)
+    );
 }
 
 #[test]
@@ -223,15 +245,17 @@ fn position() -> impl Strategy<Value = Position> {
         100u64..300,
         300u64..1_300,
     )
-        .prop_map(|(deposits, borrows, close_factor_pct, escalation_slots, fee_bps, rate_num, target)| Position {
-            deposits,
-            borrows,
-            close_factor_pct,
-            escalation_slots,
-            fee_bps,
-            rate_num,
-            target_ltv_permille: target,
-        })
+        .prop_map(
+            |(deposits, borrows, close_factor_pct, escalation_slots, fee_bps, rate_num, target)| Position {
+                deposits,
+                borrows,
+                close_factor_pct,
+                escalation_slots,
+                fee_bps,
+                rate_num,
+                target_ltv_permille: target,
+            },
+        )
 }
 
 struct Built {
@@ -297,7 +321,9 @@ fn riskiest(b: &Built) -> (usize, usize) {
         .max_by_key(|&i| (b.reserves[find(&o.borrows[i].reserve)].1.config.borrow_factor_bps.get(), i))
         .unwrap();
     let deposit = (0..usize::from(o.deposit_count))
-        .min_by_key(|&i| (b.reserves[find(&o.deposits[i].reserve)].1.config.liquidation_threshold_bps.get(), i))
+        .min_by_key(|&i| {
+            (b.reserves[find(&o.deposits[i].reserve)].1.config.liquidation_threshold_bps.get(), i)
+        })
         .unwrap();
     (find(&o.borrows[borrow].reserve), find(&o.deposits[deposit].reserve))
 }
@@ -309,10 +335,19 @@ fn check(p: &Position, requested: u64, pre: bool, executed: &AtomicUsize) -> Res
     let (repay_address, mut repay) = b.reserves[ri];
     let (withdraw_address, mut withdraw) = b.reserves[wi];
     let before = health_of(&b.case.obligation_state);
-    let debt_before = Fraction::from_raw(b.case.obligation_state.borrows[b.case.obligation_state.find_borrow(&repay_address).unwrap()].borrowed_amount_sf.get());
+    let debt_before = Fraction::from_raw(
+        b.case.obligation_state.borrows[b.case.obligation_state.find_borrow(&repay_address).unwrap()]
+            .borrowed_amount_sf
+            .get(),
+    );
     let deposit_index = b.case.obligation_state.find_deposit(&withdraw_address).unwrap();
     let ctokens_before = b.case.obligation_state.deposits[deposit_index].collateral_amount.get();
-    let pair = ReservePair { repay_address: &repay_address, repay: &repay, withdraw_address: &withdraw_address, withdraw: &withdraw };
+    let pair = ReservePair {
+        repay_address: &repay_address,
+        repay: &repay,
+        withdraw_address: &withdraw_address,
+        withdraw: &withdraw,
+    };
     let plan = if pre {
         b.case.obligation_state.pre_liquidation = PreLiquidationConfig {
             enabled: Flag::ON,
@@ -325,7 +360,13 @@ fn check(p: &Position, requested: u64, pre: bool, executed: &AtomicUsize) -> Res
         };
         plan_pre_liquidation(&b.case.obligation_state, &pair, requested)
     } else {
-        plan_liquidation(&b.case.obligation_state, &pair, &MarketRisk::from_market(&b.case.market_state), SLOT, requested)
+        plan_liquidation(
+            &b.case.obligation_state,
+            &pair,
+            &MarketRisk::from_market(&b.case.market_state),
+            SLOT,
+            requested,
+        )
     };
     let Ok(plan) = plan else { return Ok(()) };
     executed.fetch_add(1, Ordering::Relaxed);
@@ -340,17 +381,24 @@ fn check(p: &Position, requested: u64, pre: bool, executed: &AtomicUsize) -> Res
     let repay_price = Fraction::from_raw(repay.price_sf.get());
     let withdraw_price = Fraction::from_raw(withdraw.price_sf.get());
     let redeemed_value = f(market_value(plan.redeemed, withdraw_price, withdraw.liquidity_decimals).unwrap());
-    let settled_value = f(market_value_of_fraction(plan.settle, repay_price, repay.liquidity_decimals).unwrap());
+    let settled_value =
+        f(market_value_of_fraction(plan.settle, repay_price, repay.liquidity_decimals).unwrap());
     let unit_withdraw = f(withdraw_price) / 10f64.powi(i32::from(withdraw.liquidity_decimals));
     let unit_repay = f(repay_price) / 10f64.powi(i32::from(repay.liquidity_decimals));
     let rate = p.rate_num as f64 / 100.0;
     let tolerance = unit_withdraw * (2.0 + rate) + unit_repay * f(plan.incentive) + 1e-9 * settled_value;
     let expected = settled_value * f(plan.incentive);
-    prop_assert!(redeemed_value <= expected + tolerance, "profit above the bonus: {redeemed_value} vs {expected}");
+    prop_assert!(
+        redeemed_value <= expected + tolerance,
+        "profit above the bonus: {redeemed_value} vs {expected}"
+    );
     let dust_floor = plan.seize_ctokens == 1;
     let whole_deposit = plan.seize_ctokens == ctokens_before;
     if !whole_deposit && !dust_floor {
-        prop_assert!(redeemed_value + tolerance >= expected, "profit below the bonus: {redeemed_value} vs {expected}");
+        prop_assert!(
+            redeemed_value + tolerance >= expected,
+            "profit below the bonus: {redeemed_value} vs {expected}"
+        );
     }
 
     // Apply and re-value at the same prices: the LTV does not rise unless the position is (near) bad debt.
@@ -363,7 +411,8 @@ fn check(p: &Position, requested: u64, pre: bool, executed: &AtomicUsize) -> Res
     let after = health_of(&b.case.obligation_state);
     if before.ltv_no_bf() < BAD_DEBT_LTV && !after.deposited_value.is_zero() {
         // Rounding of one unit on each side may move the ratio by that unit's share of the position.
-        let slack = (unit_withdraw * (2.0 + rate) + unit_repay) * f(before.ltv()).max(1.0) / f(after.deposited_value);
+        let slack =
+            (unit_withdraw * (2.0 + rate) + unit_repay) * f(before.ltv()).max(1.0) / f(after.deposited_value);
         prop_assert!(
             f(after.ltv()) <= f(before.ltv()) * (1.0 + 1e-12) + slack,
             "LTV rose: {} -> {}",

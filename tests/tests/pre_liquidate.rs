@@ -32,7 +32,8 @@ fn morpho_case(debt_micro_usdc: u64) -> LiquidationCase {
     let mut case = LiquidationCase::new(0);
     case.coll_reserve.config.loan_to_value_bps = Le16::new(9_000);
     case.coll_reserve.config.liquidation_threshold_bps = Le16::new(9_150);
-    case.obligation_state.borrows[0].borrowed_amount_sf = Le128::new(Fraction::from_integer(debt_micro_usdc).raw());
+    case.obligation_state.borrows[0].borrowed_amount_sf =
+        Le128::new(Fraction::from_integer(debt_micro_usdc).raw());
     case.debt_reserve.borrowed_amount_sf = case.obligation_state.borrows[0].borrowed_amount_sf;
     case.obligation_state.pre_liquidation = PreLiquidationConfig {
         enabled: Flag::ON,
@@ -75,11 +76,12 @@ fn pre_liquidates_a_quarter_near_the_threshold_at_the_interpolated_incentive() {
     let repay = case.source_amount - token_amount(&out[SOURCE].1);
     assert!((repay as f64 - debt as f64 * (0.001 + q * 0.249)).abs() < 2.0, "{repay}");
     assert_eq!(token_amount(&out[REPAY_VAULT].1), case.debt_reserve.available_amount.get() + repay);
-    // Seized: repay × incentive of SOL at $100, i.e. repay [µUSDC] × incentive × 10 lamports.
+    // Seized: repay × incentive of SOL at $100, i.e. repay [µUSDC] × incentive × 10 lamports; the settled
+    // debt may be up to one µUSDC below the repay (rounded up), hence ~10.5 lamports of slack.
     let coll: Reserve = read_state(&out[WITHDRAW_RESERVE].1);
     let seized = 1_000 * SOL - coll.collateral_supply.get();
     let expected = repay as f64 * (1.0 + q * 0.05) * 10.0;
-    assert!((seized as f64 - expected).abs() <= 10.0, "{seized} vs {expected}");
+    assert!((seized as f64 - expected).abs() <= 12.0, "{seized} vs {expected}");
     let received = token_amount(&out[DESTINATION].1);
     let fee = Fraction::from_raw(coll.protocol_fees_sf.get()).to_u64_floor().unwrap();
     assert_eq!(received + fee, seized);
@@ -103,7 +105,8 @@ fn pre_liquidates_a_tenth_of_a_percent_at_the_pre_ltv() {
 
 #[test]
 fn rejects_outside_the_window_and_without_opt_in() {
-    reject(&morpho_case(899_000_000), &ix(&morpho_case(899_000_000), u64::MAX, 0), BallastError::NotPreLiquidatable);
+    let below = morpho_case(899_000_000);
+    reject(&below, &ix(&below, u64::MAX, 0), BallastError::NotPreLiquidatable);
     let liquidatable = morpho_case(916_000_000);
     reject(&liquidatable, &ix(&liquidatable, u64::MAX, 0), BallastError::ObligationLiquidatable);
     let mut off = morpho_case(914_900_000);

@@ -9,12 +9,12 @@ use {
         pod::Flag,
         state::Market,
     },
+    ballast_math::Fraction,
     ballast_tests::{
         assert_rejected,
         fixtures::{market_state, program_account, reserve_state, ReserveKeys},
         mollusk, read_state, wallet,
     },
-    ballast_math::Fraction,
     mollusk_svm_result::ProgramResult,
     solana_account::Account,
     solana_address::Address,
@@ -101,7 +101,9 @@ fn the_emergency_council_switches_flags_on_and_keeps_them() {
 
 #[test]
 fn rejects_the_emergency_council_switching_a_flag_off() {
-    for (current, wanted) in [([1, 0, 0], args(0, 0, 0)), ([0, 1, 0], args(1, 0, 0)), ([1, 1, 1], args(1, 1, 0))] {
+    for (current, wanted) in
+        [([1, 0, 0], args(0, 0, 0)), ([0, 1, 0], args(1, 0, 0)), ([1, 1, 1], args(1, 1, 0))]
+    {
         let mut case = case();
         case.state.price_triggered_liquidation_disabled = Flag(current[0]);
         case.state.borrow_disabled = Flag(current[1]);

@@ -21,7 +21,11 @@ pub fn update_market(market: &Address, authority: &Address, args: &UpdateMarketA
 }
 
 /// `SetPreLiquidation`: signed by the obligation's owner.
-pub fn set_pre_liquidation(obligation: &Address, owner: &Address, args: &SetPreLiquidationArgs) -> Instruction {
+pub fn set_pre_liquidation(
+    obligation: &Address,
+    owner: &Address,
+    args: &SetPreLiquidationArgs,
+) -> Instruction {
     Instruction {
         program_id: crate::ID,
         accounts: std::vec![AccountMeta::new(*obligation, false), AccountMeta::new_readonly(*owner, true)],

@@ -23,7 +23,11 @@ impl UpdateMarketArgs {
     /// The three flags as booleans, refusing any byte other than 0 and 1.
     pub fn flags(&self) -> Result<[bool; 3], BallastError> {
         let get = |flag: Flag| flag.get().ok_or(BallastError::InvalidFlagValue);
-        Ok([get(self.price_triggered_liquidation_disabled)?, get(self.borrow_disabled)?, get(self.emergency_mode)?])
+        Ok([
+            get(self.price_triggered_liquidation_disabled)?,
+            get(self.borrow_disabled)?,
+            get(self.emergency_mode)?,
+        ])
     }
 }
 

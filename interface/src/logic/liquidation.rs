@@ -17,7 +17,9 @@
 use {
     crate::{
         error::BallastError,
-        state::{Market, Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS, MAX_DEPOSITS},
+        state::{
+            Market, Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS, MAX_DEPOSITS,
+        },
     },
     ballast_math::{
         health::Health,
@@ -142,7 +144,8 @@ struct Legs {
 
 fn legs(obligation: &Obligation, pair: &ReservePair<'_>) -> Result<Legs, BallastError> {
     let borrow_index = obligation.find_borrow(pair.repay_address).ok_or(BallastError::BorrowNotFound)?;
-    let deposit_index = obligation.find_deposit(pair.withdraw_address).ok_or(BallastError::DepositNotFound)?;
+    let deposit_index =
+        obligation.find_deposit(pair.withdraw_address).ok_or(BallastError::DepositNotFound)?;
     let borrow = &obligation.borrows[borrow_index];
     let deposit = &obligation.deposits[deposit_index];
     // The borrower owes the interest accrued since the refresh: rounded up.
@@ -193,10 +196,14 @@ pub fn bonus_config(repay: &Reserve, withdraw: &Reserve) -> BonusConfig {
     BonusConfig {
         min_bonus: bps(d.min_liquidation_bonus_bps.get().max(c.min_liquidation_bonus_bps.get())),
         max_bonus: bps(d.max_liquidation_bonus_bps.get().max(c.max_liquidation_bonus_bps.get())),
-        bad_debt_bonus: bps(d.bad_debt_liquidation_bonus_bps.get().min(c.bad_debt_liquidation_bonus_bps.get())),
-        escalation_per_slot: bps(
-            d.bonus_escalation_bps_per_slot.get().max(c.bonus_escalation_bps_per_slot.get()),
-        ),
+        bad_debt_bonus: bps(d
+            .bad_debt_liquidation_bonus_bps
+            .get()
+            .min(c.bad_debt_liquidation_bonus_bps.get())),
+        escalation_per_slot: bps(d
+            .bonus_escalation_bps_per_slot
+            .get()
+            .max(c.bonus_escalation_bps_per_slot.get())),
     }
 }
 
@@ -510,7 +517,11 @@ pub fn apply_cover_bad_debt_reserve(reserve: &mut Reserve, plan: &BadDebtPlan) {
 
 /// Writes a [`BadDebtPlan`] into the obligation: the borrow goes, its cached value with it, and the
 /// obligation becomes stale.
-pub fn apply_cover_bad_debt_obligation(obligation: &mut Obligation, plan: &BadDebtPlan, borrow_factor_bps: u16) {
+pub fn apply_cover_bad_debt_obligation(
+    obligation: &mut Obligation,
+    plan: &BadDebtPlan,
+    borrow_factor_bps: u16,
+) {
     if let Some(borrow) = obligation.borrows.get(plan.borrow_index) {
         let value = Fraction::from_raw(borrow.market_value_sf.get());
         raw_sub(&mut obligation.borrowed_value_sf, value);

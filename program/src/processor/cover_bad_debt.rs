@@ -27,7 +27,9 @@ use {
     ballast_interface::{
         error::BallastError,
         instruction::{parse_args, NoArgs},
-        logic::liquidation::{apply_cover_bad_debt_obligation, apply_cover_bad_debt_reserve, plan_cover_bad_debt},
+        logic::liquidation::{
+            apply_cover_bad_debt_obligation, apply_cover_bad_debt_reserve, plan_cover_bad_debt,
+        },
         state::{Market, Obligation, Reserve},
     },
     pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
@@ -65,7 +67,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) 
     if market_authority.address() != &market.authority {
         return Err(BallastError::InvalidPda.into());
     }
-    if insurance_vault.address() != &reserve.insurance_vault || liquidity_vault.address() != &reserve.liquidity_vault
+    if insurance_vault.address() != &reserve.insurance_vault
+        || liquidity_vault.address() != &reserve.liquidity_vault
     {
         return Err(BallastError::InvalidVault.into());
     }

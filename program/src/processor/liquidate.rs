@@ -43,7 +43,9 @@
 use {
     crate::{
         state::{clock, load, load_mut, require_fresh_reserve, require_market},
-        token::{market_authority_seeds, read_token_account, require_token_program, transfer, transfer_from_vault},
+        token::{
+            market_authority_seeds, read_token_account, require_token_program, transfer, transfer_from_vault,
+        },
         validation::{require_distinct, require_signer},
     },
     ballast_interface::{
@@ -93,7 +95,12 @@ fn require_vault(vault: &AccountView, expected: &Address) -> Result<(), BallastE
 
 // Inlined into each processor: its slice arguments would otherwise take more registers than a BPF call has.
 #[inline(always)]
-pub(crate) fn execute(program_id: &Address, accounts: &mut [AccountView], data: &[u8], mode: Mode) -> ProgramResult {
+pub(crate) fn execute(
+    program_id: &Address,
+    accounts: &mut [AccountView],
+    data: &[u8],
+    mode: Mode,
+) -> ProgramResult {
     let [obligation_account, market_account, repay_account, withdraw_account, liquidator, source, destination, repay_vault, withdraw_vault, market_authority, token_program, ..] =
         accounts
     else {

@@ -47,11 +47,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) 
         if authority_address != market.emergency_council {
             return Err(BallastError::InvalidAuthority.into());
         }
-        let current = [
-            market.price_triggered_liquidation_disabled,
-            market.borrow_disabled,
-            market.emergency_mode,
-        ];
+        let current =
+            [market.price_triggered_liquidation_disabled, market.borrow_disabled, market.emergency_mode];
         for (flag, wanted) in current.iter().zip(new) {
             if flag.get() != Some(wanted) && !wanted {
                 return Err(BallastError::EmergencyCouncilMayOnlyEnable.into());
