@@ -465,3 +465,23 @@ fn generated_positions_liquidate_and_pre_liquidate_often() {
     let (l, pl) = (liquidated.load(Ordering::Relaxed), pre_liquidated.load(Ordering::Relaxed));
     assert!(l >= 100 && pl >= 40, "liquidated {l}, pre-liquidated {pl} of 400");
 }
+
+/// Writing off a reserve's last debt also cuts the protocol's uncollected fees down to the reserve's assets,
+/// so the lenders' total never goes negative.
+#[test]
+fn cover_bad_debt_caps_the_protocol_fees_at_the_assets_left() {
+    use ballast_interface::logic::liquidation::{apply_cover_bad_debt_reserve, plan_cover_bad_debt};
+    let mut case = LiquidationCase::new(100);
+    case.obligation_state.deposit_count = 0;
+    case.debt_reserve.available_amount = ballast_interface::pod::Le64::new(5 * USDC);
+    case.debt_reserve.protocol_fees_sf = Le128::new(Fraction::from_integer(20 * USDC).raw());
+    let plan = plan_cover_bad_debt(&case.obligation_state, &case.debt.reserve, &case.debt_reserve, 3 * USDC)
+        .unwrap();
+    assert_eq!(plan.covered, 3 * USDC);
+    assert_eq!(plan.socialized, Fraction::from_integer(97 * USDC));
+    apply_cover_bad_debt_reserve(&mut case.debt_reserve, &plan);
+    assert_eq!(case.debt_reserve.available_amount.get(), 8 * USDC);
+    assert_eq!(case.debt_reserve.borrowed_amount_sf.get(), 0);
+    assert_eq!(case.debt_reserve.protocol_fees_sf.get(), Fraction::from_integer(8 * USDC).raw());
+    assert_eq!(ballast_tests::ladder_fixtures::reserve_total(&case.debt_reserve), Fraction::ZERO);
+}
