@@ -169,9 +169,36 @@ pub enum BallastError {
     /// The obligation still has deposits or borrows.
     ObligationNotEmpty,
 
-    // lending core
+    // 6068 - lending core
     /// The reserve has cTokens outstanding but no liquidity behind them: a deposit would be diluted.
     ReserveDepleted,
+    // 6069 - liquidation
+    /// No liquidation reason applies: the obligation is healthy.
+    ObligationHealthy,
+    /// The obligation is over its liquidation threshold, but the market has paused price-triggered
+    /// liquidations and no other reason applies.
+    PriceTriggeredLiquidationDisabled,
+    /// The chosen debt or collateral leg is not the riskiest one (highest borrow factor, lowest liquidation
+    /// threshold) and is worth more than the market's skip value.
+    LiquidationPriorityViolation,
+    /// The liquidator would receive less than its `min_received`.
+    LiquidationSlippage,
+    /// The liquidation would repay, seize or redeem nothing.
+    LiquidationTooSmall,
+    /// A borrow below the full-liquidation value must be repaid whole; the requested amount is smaller.
+    RepayTooSmallForFullLiquidation,
+    /// The obligation's owner has not opted in to pre-liquidation.
+    PreLiquidationDisabled,
+    /// The obligation is liquidatable: use Liquidate.
+    ObligationLiquidatable,
+    /// The obligation's LTV is not above its pre-liquidation LTV.
+    NotPreLiquidatable,
+    /// Pre-liquidation settings out of range (LTV, close factor or incentive bounds).
+    InvalidPreLiquidationParams,
+    /// CoverBadDebt needs an obligation with no collateral left and a borrow from the reserve.
+    NotBadDebt,
+    /// The emergency council may only switch a market flag on; switching it off needs the owner.
+    EmergencyCouncilMayOnlyEnable,
 }
 
 impl BallastError {

@@ -14,6 +14,7 @@ use {
 pub mod fixtures;
 pub mod lending;
 pub mod scenario;
+pub mod ladder_fixtures;
 pub mod svm;
 
 pub use mollusk_svm_result;

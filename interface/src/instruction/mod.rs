@@ -6,8 +6,9 @@
 
 mod args;
 mod init_market;
+mod ladder;
 
-pub use {args::*, init_market::*};
+pub use {args::*, init_market::*, ladder::*};
 
 use {crate::error::BallastError, bytemuck::Pod};
 

@@ -2,5 +2,6 @@
 //! account loading, so that the program, the keeper and the tests run the same code.
 
 pub mod interest;
+pub mod liquidation;
 pub mod obligation;
 pub mod reserve;

@@ -1,10 +1,203 @@
-//! Not written yet: refused as an unknown instruction until its processor lands.
+//! Liquidate: repays part of a liquidatable obligation's debt and pays the liquidator collateral worth the
+//! repay plus a bonus, redeemed at once into the withdraw reserve's liquidity.
+//!
+//! Reasons, first that applies: the LTV (with borrow factors) is at or over the liquidation threshold and
+//! the market has not paused price-triggered liquidations. Otherwise `ObligationHealthy`, or
+//! `PriceTriggeredLiquidationDisabled` when only the paused reason held. With the LTV reason the riskiest
+//! legs go first: the debt with the highest borrow factor and the collateral with the lowest liquidation
+//! threshold, unless the chosen leg is worth less than the market's skip value.
+//!
+//! Amounts ([`ballast_interface::logic::liquidation::plan_liquidation`]): bonus = LTV overshoot clamped to
+//! [min, max] of the pair, the floor rising per slot since the obligation became liquidatable, capped by the
+//! distance to bad debt (the bad-debt bonus from 99% LTV without borrow factors); repay at most the close
+//! factor of the whole debt value (100% from the insolvency LTV), the borrow, and the market's value at once;
+//! a borrow worth less than the full-liquidation value is repaid whole.
+//!
+//! Effects. Repay reserve: borrowed −= settled debt, available += repay (the liquidator transfers it into the
+//! vault). Withdraw reserve: the seized cTokens (already burned when deposited) leave `collateral_supply`;
+//! their liquidity is redeemed; the protocol's share of the bonus
+//! (`protocol_liquidation_fee_bps`, rounded up, at least 1 unit when the rate is non-zero) stays in the vault
+//! as protocol fees and the rest goes to the liquidator, so available −= redeemed − fee and the vault still
+//! holds exactly `available_amount`. The obligation loses the settled debt and the seized cTokens, its
+//! cached values are lowered (collateral side rounded up, debt side down) and it is marked stale.
+//!
+//! The repay and withdraw reserves may be the same reserve (pass the same reserve and vault twice): both
+//! legs are then applied to that one account.
+//!
+//! Accounts:
+//! 0. `[w]` obligation: refreshed in this slot, prices loaded.
+//! 1. `[]` market
+//! 2. `[w]` repay reserve: refreshed in this slot, price loaded.
+//! 3. `[w]` withdraw (collateral) reserve: refreshed in this slot, price loaded.
+//! 4. `[s]` liquidator
+//! 5. `[w]` liquidator's source token account (repay reserve's liquidity mint)
+//! 6. `[w]` liquidator's destination token account (withdraw reserve's liquidity mint)
+//! 7. `[w]` repay reserve's liquidity vault
+//! 8. `[w]` withdraw reserve's liquidity vault
+//! 9. `[]` market authority
+//! 10. `[]` token program (SPL Token)
+//!
+//! Data: [`LiquidateArgs`]: `repay_amount` (`u64::MAX`: as much as allowed), `min_received` (the liquidator's
+//! slippage bound on the liquidity it receives, after the protocol fee; `LiquidationSlippage` below it).
 
 use {
-    ballast_interface::error::BallastError,
-    pinocchio::{AccountView, Address, ProgramResult},
+    crate::{
+        state::{clock, load, load_mut, require_fresh_reserve, require_market},
+        token::{
+            market_authority_seeds, read_token_account, require_token_program, transfer, transfer_from_vault,
+        },
+        validation::{require_distinct, require_signer},
+    },
+    ballast_interface::{
+        error::BallastError,
+        instruction::{parse_args, LiquidateArgs},
+        logic::liquidation::{
+            apply_repay, apply_to_obligation, apply_withdraw, plan_liquidation, plan_pre_liquidation,
+            LiquidationPlan, MarketRisk, ReservePair,
+        },
+        state::{Market, Obligation, Reserve, PRICE_LOADED},
+    },
+    pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
 };
 
-pub fn process(_program_id: &Address, _accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
-    Err(BallastError::UnknownInstruction.into())
+/// Which of the two instructions runs; they share accounts, checks and effects.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Liquidate,
+    PreLiquidate,
+}
+
+pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    execute(program_id, accounts, data, Mode::Liquidate)
+}
+
+fn require_price_loaded(status: u8) -> Result<(), BallastError> {
+    if status & PRICE_LOADED != 0 {
+        Ok(())
+    } else {
+        Err(BallastError::PriceNotLoaded)
+    }
+}
+
+fn require_reserve(reserve: &Reserve, market: &AccountView, slot: u64) -> Result<(), BallastError> {
+    require_market(&reserve.market, market)?;
+    require_fresh_reserve(reserve, slot)?;
+    require_price_loaded(reserve.price_status)
+}
+
+fn require_vault(vault: &AccountView, expected: &Address) -> Result<(), BallastError> {
+    if vault.address() == expected {
+        Ok(())
+    } else {
+        Err(BallastError::InvalidVault)
+    }
+}
+
+// Inlined into each processor: its slice arguments would otherwise take more registers than a BPF call has.
+#[inline(always)]
+pub(crate) fn execute(
+    program_id: &Address,
+    accounts: &mut [AccountView],
+    data: &[u8],
+    mode: Mode,
+) -> ProgramResult {
+    let [obligation_account, market_account, repay_account, withdraw_account, liquidator, source, destination, repay_vault, withdraw_vault, market_authority, token_program, ..] =
+        accounts
+    else {
+        return Err(BallastError::NotEnoughAccounts.into());
+    };
+
+    // 1. Arguments: exact length, a non-zero repay.
+    let args = parse_args::<LiquidateArgs>(data)?;
+    let requested = args.repay_amount.get();
+    if requested == 0 {
+        return Err(BallastError::ZeroAmount.into());
+    }
+
+    // 2. Signers: the liquidator.
+    require_signer(liquidator)?;
+
+    // 3. Market.
+    let slot = clock()?.slot;
+    let market = load::<Market>(market_account, program_id)?;
+
+    // 4. Obligation: of this market, refreshed in this slot with loaded prices.
+    let mut obligation = load_mut::<Obligation>(obligation_account, program_id)?;
+    if obligation.market != *market_account.address() {
+        return Err(BallastError::MarketMismatch.into());
+    }
+    if obligation.last_refresh_slot.get() != slot {
+        return Err(BallastError::ObligationStale.into());
+    }
+    require_price_loaded(obligation.price_status)?;
+
+    // 5. Reserves: of this market, refreshed in this slot with loaded prices. The same reserve on both sides
+    //    is borrowed once.
+    let repay_address = *repay_account.address();
+    let withdraw_address = *withdraw_account.address();
+    let same = repay_address == withdraw_address;
+    let mut repay = load_mut::<Reserve>(repay_account, program_id)?;
+    let mut withdraw = if same { None } else { Some(load_mut::<Reserve>(withdraw_account, program_id)?) };
+    require_reserve(&repay, market_account, slot)?;
+    if let Some(withdraw) = withdraw.as_deref() {
+        require_reserve(withdraw, market_account, slot)?;
+    }
+
+    // 6. Token accounts: the SPL Token program, the market authority, the reserves' own vaults, and the
+    //    liquidator's accounts of the right mints, distinct from the vaults.
+    require_token_program(token_program)?;
+    if market_authority.address() != &market.authority {
+        return Err(BallastError::InvalidPda.into());
+    }
+    let plan: LiquidationPlan = {
+        let withdraw_state: &Reserve = withdraw.as_deref().unwrap_or(&repay);
+        require_vault(repay_vault, &repay.liquidity_vault)?;
+        require_vault(withdraw_vault, &withdraw_state.liquidity_vault)?;
+        require_distinct(source, repay_vault)?;
+        require_distinct(destination, withdraw_vault)?;
+        read_token_account(source, &repay.liquidity_mint)?;
+        read_token_account(destination, &withdraw_state.liquidity_mint)?;
+
+        // 7. The liquidation itself: reason, priority, bonus or incentive, amounts.
+        let pair = ReservePair {
+            repay_address: &repay_address,
+            repay: &repay,
+            withdraw_address: &withdraw_address,
+            withdraw: withdraw_state,
+        };
+        match mode {
+            Mode::Liquidate => {
+                plan_liquidation(&obligation, &pair, &MarketRisk::from_market(&market), slot, requested)?
+            }
+            Mode::PreLiquidate => plan_pre_liquidation(&obligation, &pair, requested)?,
+        }
+    };
+
+    // 8. Slippage.
+    if plan.received < args.min_received.get() {
+        return Err(BallastError::LiquidationSlippage.into());
+    }
+
+    // State writes.
+    apply_repay(&mut repay, &plan);
+    match withdraw.as_deref_mut() {
+        Some(withdraw) => apply_withdraw(withdraw, &plan),
+        None => apply_withdraw(&mut repay, &plan),
+    }
+    apply_to_obligation(&mut obligation, &plan);
+    let bump = [market.authority_bump];
+    let market_address = *market_account.address();
+    drop(repay);
+    drop(withdraw);
+    drop(obligation);
+    drop(market);
+
+    // Token transfers: the repay in, the redeemed liquidity (less the protocol fee) out.
+    transfer(source, repay_vault, liquidator, plan.repay)?;
+    if plan.received > 0 {
+        let seeds = market_authority_seeds(&market_address, &bump);
+        let signer = Signer::from(&seeds);
+        transfer_from_vault(withdraw_vault, destination, market_authority, plan.received, &signer)?;
+    }
+    Ok(())
 }

@@ -1,0 +1,537 @@
+//! Liquidation, pre-liquidation and bad-debt transitions.
+//!
+//! Each instruction is split in two steps so that the program validates and computes everything before it
+//! writes anything:
+//! - `plan_*` reads the obligation, the two reserves and the market and returns a [`LiquidationPlan`] or the
+//!   error that refuses the instruction. Every amount and every new total is checked there.
+//! - `apply_*` writes a plan into the accounts. They cannot fail: the plan already proved that no total
+//!   over- or underflows, so they use saturating arithmetic only to satisfy the lint.
+//!
+//! The repay reserve and the withdraw reserve may be the same reserve (a position that borrows the asset it
+//! deposited). The plan then accounts both legs against one vault, and the program applies
+//! [`apply_repay`] and [`apply_withdraw`] to the same account.
+//!
+//! Values come from the obligation's cache, written by the `RefreshObligation` of the same slot, so the
+//! amounts agree with the health that made the obligation liquidatable.
+
+use {
+    crate::{
+        error::BallastError,
+        state::{
+            Market, Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS, MAX_DEPOSITS,
+        },
+    },
+    ballast_math::{
+        health::Health,
+        liquidation::{
+            liquidation_bonus, max_repay_amount, max_repay_value, protocol_fee_ceil, settle_and_seize,
+            BonusConfig, CloseFactorConfig, SeizeInput,
+        },
+        preliquidation::PreLiquidationParams,
+        reserve::{collateral_to_liquidity_floor, rescale_debt_ceil, total_liquidity},
+        Fraction,
+    },
+    solana_address::Address,
+};
+
+/// The market parameters a liquidation reads, as Fractions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketRisk {
+    pub close_factor: CloseFactorConfig,
+    /// A deposit worth less than this is not held to the lowest-liquidation-threshold-first rule.
+    pub min_value_skip_ltv_checks: Fraction,
+    /// A borrow worth less than this is not held to the highest-borrow-factor-first rule.
+    pub min_value_skip_bf_checks: Fraction,
+    pub price_triggered_liquidation_disabled: bool,
+}
+
+impl MarketRisk {
+    /// Market values are stored in whole quote units, percentages as percent.
+    pub fn from_market(market: &Market) -> Self {
+        Self {
+            close_factor: CloseFactorConfig {
+                close_factor: Fraction::from_percent(u64::from(market.close_factor_pct)),
+                max_value_at_once: Fraction::from_integer(market.max_liquidatable_value_at_once.get()),
+                min_full_liquidation_value: Fraction::from_integer(market.min_full_liquidation_value.get()),
+                insolvency_ltv: Fraction::from_percent(u64::from(market.insolvency_ltv_pct)),
+            },
+            min_value_skip_ltv_checks: Fraction::from_integer(market.min_value_skip_ltv_checks.get()),
+            min_value_skip_bf_checks: Fraction::from_integer(market.min_value_skip_bf_checks.get()),
+            // A corrupted byte (neither 0 nor 1) reads as "disabled": the cautious side for an oracle switch.
+            price_triggered_liquidation_disabled: market.price_triggered_liquidation_disabled.0 != 0,
+        }
+    }
+}
+
+/// Why an obligation may be liquidated. Reasons are tried in declaration order and the first that applies
+/// wins; protocol-wide deleverage reasons join this list after `LtvExceeded`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiquidationReason {
+    /// Debt with borrow factors at or over the liquidation line, price-triggered liquidations enabled.
+    LtvExceeded,
+}
+
+/// The obligation's health as its last refresh cached it.
+pub fn cached_health(obligation: &Obligation) -> Health {
+    Health {
+        deposited_value: Fraction::from_raw(obligation.deposited_value_sf.get()),
+        allowed_borrow_value: Fraction::from_raw(obligation.allowed_borrow_value_sf.get()),
+        unhealthy_borrow_value: Fraction::from_raw(obligation.unhealthy_borrow_value_sf.get()),
+        borrowed_value: Fraction::from_raw(obligation.borrowed_value_sf.get()),
+        debt_value_bf: Fraction::from_raw(obligation.debt_value_bf_sf.get()),
+    }
+}
+
+/// The first liquidation reason that applies.
+///
+/// # Errors
+/// `PriceTriggeredLiquidationDisabled` when only the LTV reason holds and the market paused it,
+/// `ObligationHealthy` when no reason holds.
+pub fn liquidation_reason(health: &Health, market: &MarketRisk) -> Result<LiquidationReason, BallastError> {
+    let ltv_exceeded = health.is_liquidatable();
+    if ltv_exceeded && !market.price_triggered_liquidation_disabled {
+        return Ok(LiquidationReason::LtvExceeded);
+    }
+    // Reasons that do not depend on prices are checked here, before giving up.
+    if ltv_exceeded {
+        Err(BallastError::PriceTriggeredLiquidationDisabled)
+    } else {
+        Err(BallastError::ObligationHealthy)
+    }
+}
+
+/// Everything one liquidation or pre-liquidation changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LiquidationPlan {
+    pub borrow_index: usize,
+    pub deposit_index: usize,
+    /// The borrow's debt brought to the repay reserve's index.
+    pub debt: Fraction,
+    /// The repay reserve's index the remaining debt is stored at.
+    pub borrow_index_sf: Fraction,
+    /// Debt removed from the obligation and from the repay reserve's borrowed total.
+    pub settle: Fraction,
+    /// Liquidity the liquidator pays into the repay vault: `ceil(settle)`.
+    pub repay: u64,
+    /// cTokens taken from the deposit and redeemed at once.
+    pub seize_ctokens: u64,
+    /// Withdraw-reserve liquidity the seized cTokens are worth (rounded down).
+    pub redeemed: u64,
+    /// Part of `redeemed` kept by the protocol in the withdraw vault.
+    pub protocol_fee: u64,
+    /// `redeemed − protocol_fee`, paid to the liquidator.
+    pub received: u64,
+    /// `1 + bonus` (liquidation) or the pre-liquidation incentive factor.
+    pub incentive: Fraction,
+    /// Cached values the obligation loses, rounded so that its health can only look worse: collateral
+    /// side rounded up, debt side rounded down.
+    pub seized_value: Fraction,
+    pub seized_allowed_value: Fraction,
+    pub seized_unhealthy_value: Fraction,
+    pub settled_value: Fraction,
+    pub settled_value_bf: Fraction,
+}
+
+/// The legs of a liquidation and their current amounts.
+struct Legs {
+    borrow_index: usize,
+    deposit_index: usize,
+    debt: Fraction,
+    borrow_value: Fraction,
+    collateral_value: Fraction,
+    collateral_ctokens: u64,
+}
+
+fn legs(obligation: &Obligation, pair: &ReservePair<'_>) -> Result<Legs, BallastError> {
+    let borrow_index = obligation.find_borrow(pair.repay_address).ok_or(BallastError::BorrowNotFound)?;
+    let deposit_index =
+        obligation.find_deposit(pair.withdraw_address).ok_or(BallastError::DepositNotFound)?;
+    let borrow = &obligation.borrows[borrow_index];
+    let deposit = &obligation.deposits[deposit_index];
+    // The borrower owes the interest accrued since the refresh: rounded up.
+    let debt = rescale_debt_ceil(
+        Fraction::from_raw(borrow.borrowed_amount_sf.get()),
+        Fraction::from_raw(borrow.cumulative_borrow_index_sf.get()),
+        Fraction::from_raw(pair.repay.cumulative_borrow_index_sf.get()),
+    )?;
+    let borrow_value = Fraction::from_raw(borrow.market_value_sf.get());
+    let collateral_value = Fraction::from_raw(deposit.market_value_sf.get());
+    let collateral_ctokens = deposit.collateral_amount.get();
+    if debt.is_zero() || borrow_value.is_zero() || collateral_value.is_zero() || collateral_ctokens == 0 {
+        return Err(BallastError::LiquidationTooSmall);
+    }
+    Ok(Legs { borrow_index, deposit_index, debt, borrow_value, collateral_value, collateral_ctokens })
+}
+
+/// What the liquidator is allowed to settle and at which incentive.
+struct Terms {
+    debt_to_settle: Fraction,
+    incentive: Fraction,
+    full_liquidation: bool,
+}
+
+/// Addresses and state of the two reserves of a liquidation. `same` when they are one reserve.
+#[derive(Clone, Copy)]
+pub struct ReservePair<'a> {
+    pub repay_address: &'a Address,
+    pub repay: &'a Reserve,
+    pub withdraw_address: &'a Address,
+    pub withdraw: &'a Reserve,
+}
+
+impl ReservePair<'_> {
+    pub fn same(&self) -> bool {
+        self.repay_address == self.withdraw_address
+    }
+}
+
+fn bps(value: u16) -> Fraction {
+    Fraction::from_bps(u64::from(value))
+}
+
+/// The bonus configuration of a (debt, collateral) pair: the larger floor and the larger ceiling of the
+/// two reserves, the smaller bad-debt bonus, and the faster escalation.
+pub fn bonus_config(repay: &Reserve, withdraw: &Reserve) -> BonusConfig {
+    let (d, c) = (&repay.config, &withdraw.config);
+    BonusConfig {
+        min_bonus: bps(d.min_liquidation_bonus_bps.get().max(c.min_liquidation_bonus_bps.get())),
+        max_bonus: bps(d.max_liquidation_bonus_bps.get().max(c.max_liquidation_bonus_bps.get())),
+        bad_debt_bonus: bps(d
+            .bad_debt_liquidation_bonus_bps
+            .get()
+            .min(c.bad_debt_liquidation_bonus_bps.get())),
+        escalation_per_slot: bps(d
+            .bonus_escalation_bps_per_slot
+            .get()
+            .max(c.bonus_escalation_bps_per_slot.get())),
+    }
+}
+
+/// Plans a `Liquidate` of `requested` liquidity (`u64::MAX`: as much as allowed) of the pair's debt.
+///
+/// # Errors
+/// The reason errors of [`liquidation_reason`]; `BorrowNotFound` / `DepositNotFound` for a leg the
+/// obligation does not hold; `LiquidationPriorityViolation`; `RepayTooSmallForFullLiquidation`; and the
+/// errors of the shared tail (see [`LiquidationPlan`]).
+pub fn plan_liquidation(
+    obligation: &Obligation,
+    pair: &ReservePair<'_>,
+    market: &MarketRisk,
+    slot: u64,
+    requested: u64,
+) -> Result<LiquidationPlan, BallastError> {
+    let health = cached_health(obligation);
+    let reason = liquidation_reason(&health, market)?;
+    let legs = legs(obligation, pair)?;
+
+    match reason {
+        LiquidationReason::LtvExceeded => {
+            // The riskiest legs go first, except legs too small to be worth the ordering.
+            let borrow_factor = pair.repay.config.borrow_factor_bps.get();
+            if borrow_factor < obligation.highest_borrow_factor_bps.get()
+                && legs.borrow_value >= market.min_value_skip_bf_checks
+            {
+                return Err(BallastError::LiquidationPriorityViolation);
+            }
+            let threshold = pair.withdraw.config.liquidation_threshold_bps.get();
+            if threshold > obligation.lowest_liquidation_threshold_bps.get()
+                && legs.collateral_value >= market.min_value_skip_ltv_checks
+            {
+                return Err(BallastError::LiquidationPriorityViolation);
+            }
+        }
+    }
+
+    let ltv = health.ltv();
+    let since = obligation.liquidatable_since_slot.get();
+    let slots_liquidatable = if since == 0 { 0 } else { slot.saturating_sub(since) };
+    let bonus = liquidation_bonus(
+        &bonus_config(pair.repay, pair.withdraw),
+        ltv,
+        health.unhealthy_ltv(),
+        health.ltv_no_bf(),
+        slots_liquidatable,
+    );
+    let incentive = Fraction::ONE.checked_add(bonus)?;
+
+    let limit = max_repay_value(&market.close_factor, health.borrowed_value, legs.borrow_value, ltv);
+    let max_amount = max_repay_amount(legs.debt, legs.borrow_value, limit.max_value)?;
+    if limit.full_liquidation && Fraction::from_integer(requested) < legs.debt {
+        return Err(BallastError::RepayTooSmallForFullLiquidation);
+    }
+    let debt_to_settle = max_amount.min(Fraction::from_integer(requested));
+    finish(pair, &legs, &Terms { debt_to_settle, incentive, full_liquidation: limit.full_liquidation })
+}
+
+/// Plans a `PreLiquidate` of `requested` liquidity (`u64::MAX`: as much as allowed) of the pair's debt.
+///
+/// The incentive interpolated from the owner's terms is capped at floor(1 / LT) of the current position,
+/// so a pre-liquidation lowers the LTV whatever the liquidation threshold has become since the terms were
+/// set.
+///
+/// # Errors
+/// `PreLiquidationDisabled`, `ObligationLiquidatable`, `NotPreLiquidatable` (LTV not strictly between the
+/// pre-liquidation LTV and the liquidation threshold), the leg errors and the tail errors.
+pub fn plan_pre_liquidation(
+    obligation: &Obligation,
+    pair: &ReservePair<'_>,
+    requested: u64,
+) -> Result<LiquidationPlan, BallastError> {
+    let terms = &obligation.pre_liquidation;
+    if !terms.enabled.is_on() {
+        return Err(BallastError::PreLiquidationDisabled);
+    }
+    let health = cached_health(obligation);
+    if health.is_liquidatable() {
+        return Err(BallastError::ObligationLiquidatable);
+    }
+    let params = PreLiquidationParams {
+        pre_ltv: bps(terms.pre_ltv_bps.get()),
+        liquidation_ltv: health.unhealthy_ltv(),
+        close_factor_start: bps(terms.close_factor_start_bps.get()),
+        close_factor_end: bps(terms.close_factor_end_bps.get()),
+        incentive_start: bps(terms.incentive_start_bps.get()),
+        incentive_end: bps(terms.incentive_end_bps.get()),
+    };
+    let (close_factor, incentive) = params.at(health.ltv()).ok_or(BallastError::NotPreLiquidatable)?;
+    // `at` returned a window, so liquidation_ltv > pre_ltv >= 0 and the division is defined.
+    let incentive = incentive.min(params.max_incentive()?).max(Fraction::ONE);
+    let legs = legs(obligation, pair)?;
+    // What a liquidator may repay is what it receives the right to: rounded down.
+    let max_amount = legs.debt.checked_mul(close_factor.min(Fraction::ONE))?;
+    let debt_to_settle = max_amount.min(Fraction::from_integer(requested));
+    finish(pair, &legs, &Terms { debt_to_settle, incentive, full_liquidation: false })
+}
+
+/// The tail shared by both plans: settle and seize, redeem, protocol fee, the value deltas, and every new
+/// reserve total checked.
+fn finish(pair: &ReservePair<'_>, legs: &Legs, terms: &Terms) -> Result<LiquidationPlan, BallastError> {
+    let incentive = terms.incentive;
+    let seizure = settle_and_seize(&SeizeInput {
+        borrowed_amount: legs.debt,
+        borrow_value: legs.borrow_value,
+        debt_to_settle: terms.debt_to_settle,
+        incentive,
+        collateral_value: legs.collateral_value,
+        collateral_ctokens: legs.collateral_ctokens,
+        full_liquidation: terms.full_liquidation,
+    })?;
+    if seizure.repay == 0 || seizure.seize_ctokens == 0 {
+        return Err(BallastError::LiquidationTooSmall);
+    }
+
+    let withdraw = pair.withdraw;
+    let total = total_liquidity(
+        withdraw.available_amount.get(),
+        Fraction::from_raw(withdraw.borrowed_amount_sf.get()),
+        Fraction::from_raw(withdraw.protocol_fees_sf.get()),
+    )?;
+    let supply = withdraw.collateral_supply.get();
+    // The liquidator receives the redeemed liquidity: rounded down.
+    let redeemed = collateral_to_liquidity_floor(seizure.seize_ctokens, total, supply)?;
+    if redeemed == 0 {
+        return Err(BallastError::LiquidationTooSmall);
+    }
+    let fee_rate = bps(withdraw.config.protocol_liquidation_fee_bps.get());
+    // The fee is owed by the liquidator: rounded up, and at least one unit whenever the protocol charges one.
+    let fee = protocol_fee_ceil(redeemed, incentive, fee_rate)?;
+    let fee = if fee_rate.is_zero() { fee } else { fee.max(1) }.min(redeemed);
+    let received = redeemed.checked_sub(fee).ok_or(BallastError::MathOverflow)?;
+
+    // Every total the apply step writes, checked now so that the writes cannot fail.
+    supply.checked_sub(seizure.seize_ctokens).ok_or(BallastError::MathOverflow)?;
+    let available_after = if pair.same() {
+        withdraw.available_amount.get().checked_add(seizure.repay).and_then(|a| a.checked_sub(received))
+    } else {
+        pair.repay.available_amount.get().checked_add(seizure.repay).ok_or(BallastError::MathOverflow)?;
+        withdraw.available_amount.get().checked_sub(received)
+    };
+    available_after.ok_or(BallastError::InsufficientLiquidity)?;
+    Fraction::from_raw(withdraw.protocol_fees_sf.get()).checked_add(Fraction::from_integer(fee))?;
+
+    // Value deltas for the cached health.
+    let settled_value = if seizure.settle == legs.debt {
+        legs.borrow_value
+    } else {
+        legs.borrow_value.checked_mul(seizure.settle.checked_div(legs.debt)?)?
+    };
+    let seized_value = if seizure.seize_ctokens == legs.collateral_ctokens {
+        legs.collateral_value
+    } else {
+        let share = Fraction::from_integer(seizure.seize_ctokens)
+            .checked_div_ceil(Fraction::from_integer(legs.collateral_ctokens))?;
+        legs.collateral_value.checked_mul_ceil(share)?.min(legs.collateral_value)
+    };
+    let config = &withdraw.config;
+    Ok(LiquidationPlan {
+        borrow_index: legs.borrow_index,
+        deposit_index: legs.deposit_index,
+        debt: legs.debt,
+        borrow_index_sf: Fraction::from_raw(pair.repay.cumulative_borrow_index_sf.get()),
+        settle: seizure.settle,
+        repay: seizure.repay,
+        seize_ctokens: seizure.seize_ctokens,
+        redeemed,
+        protocol_fee: fee,
+        received,
+        incentive,
+        seized_value,
+        seized_allowed_value: seized_value.checked_mul_ceil(bps(config.loan_to_value_bps.get()))?,
+        seized_unhealthy_value: seized_value.checked_mul_ceil(bps(config.liquidation_threshold_bps.get()))?,
+        settled_value,
+        settled_value_bf: settled_value.checked_mul(bps(pair.repay.config.borrow_factor_bps.get()))?,
+    })
+}
+
+fn raw_sub(stored: &mut crate::pod::Le128, amount: Fraction) {
+    stored.set(stored.get().saturating_sub(amount.raw()));
+}
+
+/// The repay reserve side: the settled debt leaves the borrowed total, the repaid liquidity joins the vault.
+pub fn apply_repay(reserve: &mut Reserve, plan: &LiquidationPlan) {
+    // The obligations' debts are rounded up and the reserve's total down, so the last repay of a reserve may
+    // exceed its total by rounding: it stops at zero.
+    raw_sub(&mut reserve.borrowed_amount_sf, plan.settle);
+    reserve.available_amount.set(reserve.available_amount.get().saturating_add(plan.repay));
+}
+
+/// The withdraw reserve side: the seized cTokens are redeemed; the protocol fee stays in the vault as
+/// protocol fees, so the vault still holds exactly `available_amount`.
+pub fn apply_withdraw(reserve: &mut Reserve, plan: &LiquidationPlan) {
+    reserve.collateral_supply.set(reserve.collateral_supply.get().saturating_sub(plan.seize_ctokens));
+    reserve.available_amount.set(reserve.available_amount.get().saturating_sub(plan.received));
+    let fees = reserve.protocol_fees_sf.get().saturating_add(Fraction::from_integer(plan.protocol_fee).raw());
+    reserve.protocol_fees_sf.set(fees);
+}
+
+/// The obligation side: the borrow and the deposit shrink (and go when empty), the cached values are
+/// lowered conservatively, and the obligation becomes stale so that the next health check refreshes it.
+pub fn apply_to_obligation(obligation: &mut Obligation, plan: &LiquidationPlan) {
+    let remaining = plan.debt.saturating_sub(plan.settle);
+    if remaining.is_zero() {
+        remove_borrow(obligation, plan.borrow_index);
+    } else if let Some(borrow) = obligation.borrows.get_mut(plan.borrow_index) {
+        borrow.borrowed_amount_sf.set(remaining.raw());
+        borrow.cumulative_borrow_index_sf.set(plan.borrow_index_sf.raw());
+        raw_sub(&mut borrow.market_value_sf, plan.settled_value);
+    }
+    let left = obligation
+        .deposits
+        .get(plan.deposit_index)
+        .map_or(0, |d| d.collateral_amount.get().saturating_sub(plan.seize_ctokens));
+    if left == 0 {
+        remove_deposit(obligation, plan.deposit_index);
+    } else if let Some(deposit) = obligation.deposits.get_mut(plan.deposit_index) {
+        deposit.collateral_amount.set(left);
+        raw_sub(&mut deposit.market_value_sf, plan.seized_value);
+    }
+    raw_sub(&mut obligation.deposited_value_sf, plan.seized_value);
+    raw_sub(&mut obligation.allowed_borrow_value_sf, plan.seized_allowed_value);
+    raw_sub(&mut obligation.unhealthy_borrow_value_sf, plan.seized_unhealthy_value);
+    raw_sub(&mut obligation.borrowed_value_sf, plan.settled_value);
+    raw_sub(&mut obligation.debt_value_bf_sf, plan.settled_value_bf);
+    obligation.last_refresh_slot.set(0);
+}
+
+/// Removes a borrow and keeps the others in order (RefreshObligation takes the reserves in that order).
+pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
+    let count = usize::from(obligation.borrow_count).min(MAX_BORROWS);
+    if index >= count {
+        return;
+    }
+    obligation.borrows.copy_within(index.saturating_add(1)..count, index);
+    if let Some(last) = obligation.borrows.get_mut(count.saturating_sub(1)) {
+        *last = ObligationBorrow::default();
+    }
+    obligation.borrow_count = obligation.borrow_count.saturating_sub(1);
+}
+
+/// Removes a deposit and keeps the others in order.
+pub fn remove_deposit(obligation: &mut Obligation, index: usize) {
+    let count = usize::from(obligation.deposit_count).min(MAX_DEPOSITS);
+    if index >= count {
+        return;
+    }
+    obligation.deposits.copy_within(index.saturating_add(1)..count, index);
+    if let Some(last) = obligation.deposits.get_mut(count.saturating_sub(1)) {
+        *last = ObligationDeposit::default();
+    }
+    obligation.deposit_count = obligation.deposit_count.saturating_sub(1);
+}
+
+/// What `CoverBadDebt` does to one borrow of an obligation without collateral.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BadDebtPlan {
+    pub borrow_index: usize,
+    /// The borrow's debt brought to the reserve's index.
+    pub debt: Fraction,
+    /// Liquidity moved from the insurance vault into the liquidity vault.
+    pub covered: u64,
+    /// Debt written off: lenders lose it through a lower cToken exchange rate.
+    pub socialized: Fraction,
+    /// The reserve's protocol fees after the write-off (see [`plan_cover_bad_debt`]).
+    pub protocol_fees: Fraction,
+}
+
+/// Plans `CoverBadDebt` for the borrow of `reserve`, with `insurance_balance` tokens in the insurance vault.
+///
+/// The insurance fund pays first, up to `ceil(debt)`; the rest is written off the reserve's borrowed total.
+/// The protocol's uncollected fees are part of the borrowed total: if the write-off leaves them above the
+/// reserve's assets, they are cut to those assets, so the protocol loses its claim before the lenders'
+/// total could go negative.
+///
+/// # Errors
+/// `NotBadDebt` when the obligation still holds collateral or has no borrow from the reserve.
+pub fn plan_cover_bad_debt(
+    obligation: &Obligation,
+    reserve_address: &Address,
+    reserve: &Reserve,
+    insurance_balance: u64,
+) -> Result<BadDebtPlan, BallastError> {
+    if obligation.deposit_count != 0 {
+        return Err(BallastError::NotBadDebt);
+    }
+    let borrow_index = obligation.find_borrow(reserve_address).ok_or(BallastError::NotBadDebt)?;
+    let borrow = &obligation.borrows[borrow_index];
+    // The debt is owed: rounded up.
+    let debt = rescale_debt_ceil(
+        Fraction::from_raw(borrow.borrowed_amount_sf.get()),
+        Fraction::from_raw(borrow.cumulative_borrow_index_sf.get()),
+        Fraction::from_raw(reserve.cumulative_borrow_index_sf.get()),
+    )?;
+    let covered = insurance_balance.min(debt.to_u64_ceil()?);
+    let socialized = debt.saturating_sub(Fraction::from_integer(covered));
+    let available = reserve.available_amount.get().checked_add(covered).ok_or(BallastError::MathOverflow)?;
+    let borrowed = Fraction::from_raw(reserve.borrowed_amount_sf.get()).saturating_sub(debt);
+    let assets = Fraction::from_integer(available).checked_add(borrowed)?;
+    let protocol_fees = Fraction::from_raw(reserve.protocol_fees_sf.get()).min(assets);
+    Ok(BadDebtPlan { borrow_index, debt, covered, socialized, protocol_fees })
+}
+
+/// Writes a [`BadDebtPlan`] into the reserve.
+pub fn apply_cover_bad_debt_reserve(reserve: &mut Reserve, plan: &BadDebtPlan) {
+    reserve.available_amount.set(reserve.available_amount.get().saturating_add(plan.covered));
+    raw_sub(&mut reserve.borrowed_amount_sf, plan.debt);
+    reserve.protocol_fees_sf.set(plan.protocol_fees.raw());
+}
+
+/// Writes a [`BadDebtPlan`] into the obligation: the borrow goes, its cached value with it, and the
+/// obligation becomes stale.
+pub fn apply_cover_bad_debt_obligation(
+    obligation: &mut Obligation,
+    plan: &BadDebtPlan,
+    borrow_factor_bps: u16,
+) {
+    if let Some(borrow) = obligation.borrows.get(plan.borrow_index) {
+        let value = Fraction::from_raw(borrow.market_value_sf.get());
+        raw_sub(&mut obligation.borrowed_value_sf, value);
+        raw_sub(&mut obligation.debt_value_bf_sf, value.saturating_mul(bps(borrow_factor_bps)));
+    }
+    remove_borrow(obligation, plan.borrow_index);
+    if obligation.borrow_count == 0 {
+        obligation.borrowed_value_sf.set(0);
+        obligation.debt_value_bf_sf.set(0);
+        obligation.liquidatable_since_slot.set(0);
+    }
+    obligation.last_refresh_slot.set(0);
+}
