@@ -12,6 +12,7 @@ use {
 };
 
 pub mod fixtures;
+pub mod health;
 
 pub use mollusk_svm_result;
 

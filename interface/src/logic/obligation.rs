@@ -25,7 +25,7 @@ use {
         rescale_debt_ceil,
     },
     ballast_math::{health::Health, reserve::total_liquidity, Fraction},
-    solana_address::Address,
+    solana_address::{address_eq, Address},
 };
 
 mod arith;
@@ -237,10 +237,10 @@ impl ObligationRefresh {
         reserve_address: &Address,
         reserve: &Reserve,
     ) -> Result<(), BallastError> {
-        if expected != reserve_address {
+        if !address_eq(expected, reserve_address) {
             return Err(BallastError::ObligationReserveMismatch);
         }
-        if reserve.market != obligation.market {
+        if !address_eq(&reserve.market, &obligation.market) {
             return Err(BallastError::MarketMismatch);
         }
         require_fresh_reserve(reserve, self.slot)?;
@@ -334,7 +334,7 @@ pub fn borrow(
     if flag(reserve.config.borrowing_disabled)? {
         return Err(BallastError::BorrowingDisabled);
     }
-    if reserve.market != obligation.market {
+    if !address_eq(&reserve.market, &obligation.market) {
         return Err(BallastError::MarketMismatch);
     }
     require_fresh_reserve(reserve, slot)?;
@@ -361,7 +361,7 @@ pub fn borrow(
 
     // The obligation's borrow slot.
     let current_index = frac(reserve.cumulative_borrow_index_sf);
-    let existing = obligation.find_borrow(reserve_address);
+    let existing = obligation.borrows().iter().position(|b| address_eq(&b.reserve, reserve_address));
     let index = match existing {
         Some(index) => index,
         None if obligation.borrows().len() < MAX_BORROWS => obligation.borrows().len(),
@@ -433,14 +433,18 @@ pub fn withdraw_collateral(
     if amount == 0 {
         return Err(BallastError::ZeroAmount);
     }
-    let index = obligation.find_deposit(reserve_address).ok_or(BallastError::DepositNotFound)?;
+    let index = obligation
+        .deposits()
+        .iter()
+        .position(|d| address_eq(&d.reserve, reserve_address))
+        .ok_or(BallastError::DepositNotFound)?;
     let deposit = obligation.deposits().get(index).ok_or(BallastError::DepositNotFound)?;
     let remaining =
         deposit.collateral_amount.get().checked_sub(amount).ok_or(BallastError::WithdrawTooLarge)?;
 
     let has_debt = !obligation.borrows().is_empty();
     if has_debt {
-        if reserve.market != obligation.market {
+        if !address_eq(&reserve.market, &obligation.market) {
             return Err(BallastError::MarketMismatch);
         }
         require_fresh_reserve(reserve, slot)?;

@@ -29,6 +29,7 @@ use {
         state::{Market, Obligation, Reserve},
     },
     pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
+    solana_address::address_eq,
 };
 
 pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
@@ -65,20 +66,20 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) 
     // 5. Obligation: the program's, writable, of this market, owned by the signer.
     let mut obligation = state::load_mut::<Obligation>(obligation_account, program_id)?;
     state::require_market(&obligation.market, market_account)?;
-    if obligation.owner != *owner.address() {
+    if !address_eq(&obligation.owner, owner.address()) {
         return Err(BallastError::InvalidAuthority.into());
     }
 
     // 6. Token accounts: the reserve's vault, a destination of the liquidity mint that is not the vault, the
     //    market authority, SPL Token.
-    if *vault.address() != reserve.liquidity_vault {
+    if !address_eq(vault.address(), &reserve.liquidity_vault) {
         return Err(BallastError::InvalidVault.into());
     }
     require_writable(vault)?;
     require_distinct(vault, destination)?;
     require_writable(destination)?;
     require_token_account_mint(destination, &reserve.liquidity_mint)?;
-    if *market_authority.address() != market.authority {
+    if !address_eq(market_authority.address(), &market.authority) {
         return Err(BallastError::InvalidPda.into());
     }
     require_token_program(token_program)?;

@@ -29,6 +29,7 @@ use {
         state::{Market, Obligation, Reserve},
     },
     pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
+    solana_address::address_eq,
 };
 
 pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
@@ -61,19 +62,19 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) 
     // 5. Obligation: the program's, writable, of this market, owned by the signer.
     let mut obligation = state::load_mut::<Obligation>(obligation_account, program_id)?;
     state::require_market(&obligation.market, market_account)?;
-    if obligation.owner != *owner.address() {
+    if !address_eq(&obligation.owner, owner.address()) {
         return Err(BallastError::InvalidAuthority.into());
     }
 
     // 6. Token accounts: the reserve's cToken mint, a destination of that mint, the market authority, SPL
     //    Token.
-    if *collateral_mint.address() != reserve.collateral_mint {
+    if !address_eq(collateral_mint.address(), &reserve.collateral_mint) {
         return Err(BallastError::InvalidVault.into());
     }
     require_writable(collateral_mint)?;
     require_writable(destination)?;
     require_token_account_mint(destination, &reserve.collateral_mint)?;
-    if *market_authority.address() != market.authority {
+    if !address_eq(market_authority.address(), &market.authority) {
         return Err(BallastError::InvalidPda.into());
     }
     require_token_program(token_program)?;

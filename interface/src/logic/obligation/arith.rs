@@ -40,16 +40,31 @@ fn join(digits: &Digits) -> Option<u128> {
     Some(u128::from(d0) | (u128::from(d1) << 32) | (u128::from(d2) << 64) | (u128::from(d3) << 96))
 }
 
-/// The full product `a · b`, schoolbook on 32-bit digits, skipping zero digits of `a`.
-fn mul(a: u128, b: u128) -> Digits {
+/// Number of significant base-2^32 digits of `x` (0 for 0).
+#[inline(always)]
+const fn digit_len(x: u128) -> usize {
+    if x >> 96 != 0 {
+        4
+    } else if x >> 64 != 0 {
+        3
+    } else if x >> 32 != 0 {
+        2
+    } else if x != 0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// The full product `a · b`, schoolbook on 32-bit digits over the significant digits only, and a bound on
+/// its number of significant digits.
+fn mul(a: u128, b: u128) -> (Digits, usize) {
+    let (alen, blen) = (digit_len(a), digit_len(b));
     let (a, b) = (split(a), split(b));
     let mut out = [0u32; 8];
-    for (i, &ai) in a.iter().enumerate() {
-        if ai == 0 {
-            continue;
-        }
+    for (i, &ai) in a.iter().enumerate().take(alen) {
         let mut carry = 0u64;
-        for (j, &bj) in b.iter().enumerate() {
+        for (j, &bj) in b.iter().enumerate().take(blen) {
             // i, j < 4, so i + j < 8.
             let k = i.wrapping_add(j);
             // (2^32 − 1)^2 + 2 · (2^32 − 1) = 2^64 − 1: the digit product plus two digits never wraps.
@@ -58,19 +73,20 @@ fn mul(a: u128, b: u128) -> Digits {
             out[k] = t as u32;
             carry = t >> 32;
         }
-        // i + 4 < 8; the carry is below 2^32.
-        out[i.wrapping_add(4)] = carry as u32;
+        // i + blen < 8; the carry is below 2^32.
+        out[i.wrapping_add(blen)] = carry as u32;
     }
-    out
+    (out, alen.wrapping_add(blen))
 }
 
-/// Divides `n` in place by a non-zero `d < 2^32`; returns whether a remainder was left.
-fn div_small(n: &mut Digits, d: u32) -> bool {
+/// Divides the `len` low digits of `n` in place by a non-zero `d < 2^32` (the digits above must be 0);
+/// returns whether a remainder was left.
+fn div_small(n: &mut Digits, len: usize, d: u32) -> bool {
     let d = u64::from(d);
     let mut rem = 0u64;
-    for digit in n.iter_mut().rev() {
+    for digit in n.iter_mut().take(len).rev() {
         // rem < d < 2^32, so (rem << 32) | digit fits in a u64 and the quotient digit is below 2^32. `d` is
-        // non-zero at every call site (a power of ten or 10 000); `checked_div` keeps that visible.
+        // non-zero at every call site (a power of ten or a non-zero divisor); `checked_div` keeps that visible.
         let current = (rem << 32) | u64::from(*digit);
         *digit = current.checked_div(d).unwrap_or(0) as u32;
         rem = current.checked_rem(d).unwrap_or(0);
@@ -78,9 +94,10 @@ fn div_small(n: &mut Digits, d: u32) -> bool {
     rem != 0
 }
 
-/// Divides `n` in place by `10^decimals`, in chunks of at most 10^9; returns whether a remainder was left.
-/// `floor(floor(x / a) / b) = floor(x / ab)`, and the whole remainder is zero exactly when every step's is.
-fn div_pow10(n: &mut Digits, decimals: u8) -> Result<bool, BallastError> {
+/// Divides `n` (at most `len` significant digits) in place by `10^decimals`, in chunks of at most 10^9;
+/// returns whether a remainder was left. `floor(floor(x / a) / b) = floor(x / ab)`, and the whole remainder
+/// is zero exactly when every step's is.
+fn div_pow10(n: &mut Digits, len: usize, decimals: u8) -> Result<bool, BallastError> {
     if decimals > MAX_DECIMALS {
         return Err(BallastError::MathOverflow);
     }
@@ -88,24 +105,24 @@ fn div_pow10(n: &mut Digits, decimals: u8) -> Result<bool, BallastError> {
     let mut remainder = false;
     while left > 0 {
         let step = left.min(9);
-        remainder |= div_small(n, POW10_U32.get(step as usize).copied().unwrap_or(TEN_POW_9));
+        remainder |= div_small(n, len, POW10_U32.get(step as usize).copied().unwrap_or(TEN_POW_9));
         left = left.saturating_sub(step);
     }
     Ok(remainder)
 }
 
 /// `floor(n / 2^60)` if it fits in a `u128`, and whether the 60 discarded bits held anything.
+#[inline(always)]
 fn shr_frac(n: &Digits) -> (Option<u128>, bool) {
-    // 60 = 32 + 28: drop digit 0 and the low 28 bits of digit 1.
-    let discarded = n[0] != 0 || n[1] & ((1 << 28) - 1) != 0;
-    let mut out = [0u32; 8];
-    for (i, slot) in out.iter_mut().take(7).enumerate() {
-        // i + 2 <= 8 indexes n for i + 1 < 8; the top digit shifts in zeros.
-        let low = u64::from(n[i.wrapping_add(1)]) >> 28;
-        let high = n.get(i.wrapping_add(2)).map_or(0, |&d| u64::from(d) << 4);
-        *slot = (low | high) as u32;
+    let [d0, d1, d2, d3, d4, d5, d6, d7] = *n;
+    let lo = u128::from(d0) | (u128::from(d1) << 32) | (u128::from(d2) << 64) | (u128::from(d3) << 96);
+    let hi = u128::from(d4) | (u128::from(d5) << 32) | (u128::from(d6) << 64) | (u128::from(d7) << 96);
+    let discarded = lo & ((1u128 << Fraction::BITS) - 1) != 0;
+    if hi >> Fraction::BITS != 0 {
+        return (None, discarded);
     }
-    (join(&out), discarded)
+    // 128 − 60 = 68: the bits of `hi` below 2^60 land above the 68 bits kept from `lo`.
+    ((Some((lo >> Fraction::BITS) | (hi << 68))), discarded)
 }
 
 /// `floor(n / d)` and whether a remainder was left, or `None` when `d == 0`.
@@ -127,7 +144,7 @@ fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
     }
     if vlen == 1 {
         q = *n;
-        let remainder = div_small(&mut q, v[0]);
+        let remainder = div_small(&mut q, m, v[0]);
         return Some((q, remainder));
     }
 
@@ -206,14 +223,15 @@ fn round_up(value: u128, up: bool) -> Result<u128, BallastError> {
     }
 }
 
-/// `bps / 10 000` rounded down, as `Fraction::from_bps`.
+/// `bps / 10 000` rounded down, as `Fraction::from_bps`: `floor(bps · 2^60 / 10 000)`.
+#[inline(always)]
 pub fn from_bps(bps: u16) -> Fraction {
-    let mut n = [0u32; 8];
-    // bps · 2^60 < 2^76 fits in three digits.
-    let scaled = u128::from(bps) << Fraction::BITS;
-    n[..4].copy_from_slice(&split(scaled));
-    div_small(&mut n, 10_000);
-    Fraction::from_raw(join(&n).unwrap_or(0))
+    // bps · 2^60 / 10 000 = (bps · 2^24) · 2^32 / 625. With x = bps · 2^24 = q · 625 + r, the floor is
+    // q · 2^32 + floor(r · 2^32 / 625). x < 2^40 and r · 2^32 < 2^42: every step fits in a u64, and the result,
+    // below 6.6 · 2^60, too.
+    let x = u64::from(bps) << 24;
+    let (q, r) = (x / 625, x % 625);
+    Fraction::from_raw(u128::from((q << 32) | ((r << 32) / 625)))
 }
 
 /// `a × b` rounded down (`Fraction::checked_mul`) or, with `CEIL`, up (`Fraction::checked_mul_ceil`).
@@ -222,7 +240,11 @@ pub fn from_bps(bps: u16) -> Fraction {
 /// registers (a `u128` takes two, a returned `Result` one) and refuses calls that need more.
 #[inline(always)]
 pub fn mul_frac<const CEIL: bool>(a: Fraction, b: Fraction) -> Result<Fraction, BallastError> {
-    let (q, discarded) = shr_frac(&mul(a.raw(), b.raw()));
+    // A factor of exactly 1 (a 100% weight) is the common case and needs no product.
+    if b == Fraction::ONE {
+        return Ok(a);
+    }
+    let (q, discarded) = shr_frac(&mul(a.raw(), b.raw()).0);
     let q = q.ok_or(BallastError::MathOverflow)?;
     Ok(Fraction::from_raw(round_up(q, CEIL && discarded)?))
 }
@@ -230,7 +252,7 @@ pub fn mul_frac<const CEIL: bool>(a: Fraction, b: Fraction) -> Result<Fraction, 
 /// `x × m` exactly, `None` above `Fraction::MAX`.
 #[inline(always)]
 pub fn mul_int(x: Fraction, m: u64) -> Option<Fraction> {
-    join(&mul(x.raw(), u128::from(m))).map(Fraction::from_raw)
+    join(&mul(x.raw(), u128::from(m)).0).map(Fraction::from_raw)
 }
 
 /// `amount × price / 10^decimals`, rounded down (`value::market_value`) or, with `CEIL`, up
@@ -241,8 +263,8 @@ pub fn market_value<const CEIL: bool>(
     price: Fraction,
     decimals: u8,
 ) -> Result<Fraction, BallastError> {
-    let mut n = mul(u128::from(amount), price.raw());
-    let remainder = div_pow10(&mut n, decimals)?;
+    let (mut n, len) = mul(u128::from(amount), price.raw());
+    let remainder = div_pow10(&mut n, len, decimals)?;
     let q = join(&n).ok_or(BallastError::MathOverflow)?;
     Ok(Fraction::from_raw(round_up(q, CEIL && remainder)?))
 }
@@ -254,8 +276,8 @@ pub fn market_value_of_fraction_ceil(
     price: Fraction,
     decimals: u8,
 ) -> Result<Fraction, BallastError> {
-    let mut n = mul(amount.raw(), price.raw());
-    let remainder = div_pow10(&mut n, decimals)?;
+    let (mut n, len) = mul(amount.raw(), price.raw());
+    let remainder = div_pow10(&mut n, len, decimals)?;
     let (q, discarded) = shr_frac(&n);
     let q = q.ok_or(BallastError::MathOverflow)?;
     // ceil(x / (10^d · 2^60)) = floor + 1 exactly when either division left something.
@@ -276,8 +298,9 @@ pub fn collateral_to_liquidity<const CEIL: bool>(
     }
     // ctokens · total.raw / supply, then / 2^60: nested floors equal the single floor, and the single
     // ceiling is the floor plus one exactly when either division left something.
-    let (q, remainder) = div_rem(&mul(u128::from(ctokens), total_liquidity.raw()), u128::from(ctoken_supply))
-        .ok_or(BallastError::MathOverflow)?;
+    let (q, remainder) =
+        div_rem(&mul(u128::from(ctokens), total_liquidity.raw()).0, u128::from(ctoken_supply))
+            .ok_or(BallastError::MathOverflow)?;
     let (q, discarded) = shr_frac(&q);
     let q = round_up(q.ok_or(BallastError::MathOverflow)?, CEIL && (remainder || discarded))?;
     u64::try_from(q).map_err(|_| BallastError::MathOverflow)
@@ -297,7 +320,7 @@ pub fn rescale_debt_ceil(
     if current_index == snapshot_index {
         return Ok(debt);
     }
-    let (q, remainder) = div_rem(&mul(debt.raw(), current_index.raw()), snapshot_index.raw())
+    let (q, remainder) = div_rem(&mul(debt.raw(), current_index.raw()).0, snapshot_index.raw())
         .ok_or(BallastError::MathOverflow)?;
     let q = join(&q).ok_or(BallastError::MathOverflow)?;
     Ok(Fraction::from_raw(round_up(q, remainder)?))
