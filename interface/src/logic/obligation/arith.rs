@@ -3,25 +3,244 @@
 //! The upstream BPF backend (the offline `bpfel-unknown-none` build) has no 128-bit multiply or divide: every
 //! `u128` product or quotient lowers to a `__multi3` / `__udivti3` library call, which that backend refuses.
 //! `ballast_math` uses such products (`Fraction` × `Fraction`, the 256-bit intermediates of its conversions),
-//! so the on-chain path here rebuilds the few operations an obligation needs from base-2^32 digits with
-//! `u64` arithmetic (BPF has native 64-bit `mul`, `div`, `mod`); `u128` only appears in shifts by constants,
-//! additions and comparisons, which lower to 64-bit code.
+//! so the on-chain path here rebuilds the few operations an obligation needs from `u64` arithmetic (BPF has
+//! native 64-bit `mul`, `div`, `mod`): 256-bit values are four `u64` limbs, a 64 × 64-bit product is built
+//! from 32-bit halves, and a division by a 64-bit divisor takes two 32-bit quotient digits per limb
+//! (Hacker's Delight `divlu`). Only a divisor wider than 64 bits (an interest index above 16) takes the
+//! general long division on 32-bit digits. `u128` only appears in shifts by constants, additions and
+//! comparisons, which lower to 64-bit code. The code is straight-line where it can be: it runs once per
+//! position in `RefreshObligation`.
 //!
 //! Every function returns exactly what its `ballast_math` namesake returns (the tests below compare them on
 //! many inputs), with every `MathError` reported as [`BallastError::MathOverflow`].
 
 use {crate::error::BallastError, ballast_math::Fraction};
 
-/// A 256-bit value in base-2^32 digits, least significant first.
+/// A 256-bit value in `u64` limbs, least significant first.
+type U256 = [u64; 4];
+/// A 256-bit value in base-2^32 digits, least significant first (the wide-divisor path only).
 type Digits = [u32; 8];
 
-/// `10^9`, the largest power of ten below 2^32: powers of ten are divided out in chunks of it.
-const TEN_POW_9: u32 = 1_000_000_000;
-/// `10^0 ..= 10^9`.
-const POW10_U32: [u32; 10] =
-    [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, TEN_POW_9];
+const M32: u64 = 0xFFFF_FFFF;
 /// Largest decimals `ballast_math::value` supports.
 const MAX_DECIMALS: u8 = 38;
+/// `10^0 ..= 10^19`, the powers of ten that fit in a `u64`.
+const POW10_U64: [u64; 20] = {
+    let mut table = [1u64; 20];
+    let mut i = 1;
+    while i < table.len() {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
+#[inline(always)]
+const fn limbs(x: u128) -> (u64, u64) {
+    // Each `as u64` keeps exactly the 64 bits shifted down.
+    (x as u64, (x >> 64) as u64)
+}
+
+/// The full product `a · b` as (high, low) halves, from four 32 × 32-bit products.
+#[inline(always)]
+const fn mul_wide(a: u64, b: u64) -> (u64, u64) {
+    let (a1, a0) = (a >> 32, a & M32);
+    let (b1, b0) = (b >> 32, b & M32);
+    // Each factor is below 2^32, so no partial product wraps; the middle column sums three values below
+    // 2^32 and the high half of a 128-bit product cannot wrap either.
+    let p00 = a0.wrapping_mul(b0);
+    let p01 = a0.wrapping_mul(b1);
+    let p10 = a1.wrapping_mul(b0);
+    let p11 = a1.wrapping_mul(b1);
+    let mid = (p00 >> 32).wrapping_add(p01 & M32).wrapping_add(p10 & M32);
+    let lo = (p00 & M32) | (mid << 32);
+    let hi = p11.wrapping_add(p01 >> 32).wrapping_add(p10 >> 32).wrapping_add(mid >> 32);
+    (hi, lo)
+}
+
+/// Adds the 128-bit `(hi, lo)` into `n` at limb `at` (`at` ≤ 2), carrying upwards. The callers add partial
+/// products of a product that fits in 256 bits, so the carry never leaves the top limb.
+#[inline(always)]
+fn add_at(n: &mut U256, at: usize, hi: u64, lo: u64) {
+    let mut carry = 0u64;
+    for (i, limb) in n.iter_mut().enumerate().skip(at) {
+        let add = if i == at {
+            lo
+        } else if i == at.wrapping_add(1) {
+            hi
+        } else {
+            0
+        };
+        let (sum, c1) = limb.overflowing_add(add);
+        let (sum, c2) = sum.overflowing_add(carry);
+        *limb = sum;
+        carry = u64::from(c1 | c2);
+    }
+}
+
+/// The full product `a · b`, skipping the partial products of zero high halves.
+#[inline(always)]
+fn mul(a: u128, b: u128) -> U256 {
+    let (a0, a1) = limbs(a);
+    let (b0, b1) = limbs(b);
+    let (h, l) = mul_wide(a0, b0);
+    let mut n = [l, h, 0, 0];
+    if b1 != 0 {
+        let (h, l) = mul_wide(a0, b1);
+        add_at(&mut n, 1, h, l);
+    }
+    if a1 != 0 {
+        let (h, l) = mul_wide(a1, b0);
+        add_at(&mut n, 1, h, l);
+        if b1 != 0 {
+            let (h, l) = mul_wide(a1, b1);
+            add_at(&mut n, 2, h, l);
+        }
+    }
+    n
+}
+
+/// The value of `n` if it fits in a `u128`.
+#[inline(always)]
+fn join(n: &U256) -> Option<u128> {
+    if n[2] | n[3] != 0 {
+        return None;
+    }
+    Some(u128::from(n[0]) | (u128::from(n[1]) << 64))
+}
+
+/// `floor(n / 2^60)` if it fits in a `u128`, and whether the 60 discarded bits held anything.
+#[inline(always)]
+fn shr_frac(n: &U256) -> (Option<u128>, bool) {
+    const LOW: u64 = (1 << Fraction::BITS) - 1;
+    let discarded = n[0] & LOW != 0;
+    // 64 − 60 = 4: each output limb takes the top 4 bits of one limb and the low 60 of the next.
+    let lo = (n[0] >> 60) | (n[1] << 4);
+    let hi = (n[1] >> 60) | (n[2] << 4);
+    if (n[2] >> 60) | n[3] != 0 {
+        return (None, discarded);
+    }
+    (Some(u128::from(lo) | (u128::from(hi) << 64)), discarded)
+}
+
+/// `(r · 2^64 + u) / v` and its remainder, for a normalized `v` (top bit set) and `r < v`: Hacker's
+/// Delight `divlu`, two 32-bit quotient digits each estimated from the top digit of `v` and corrected at
+/// most twice.
+#[inline(always)]
+fn div_limb(r: u64, u: u64, v: u64) -> (u64, u64) {
+    let (vn1, vn0) = (v >> 32, v & M32);
+    let (un1, un0) = (u >> 32, u & M32);
+    // vn1 >= 2^31 is non-zero: `checked_*` only makes that visible.
+    let mut q1 = r.checked_div(vn1).unwrap_or(0);
+    let mut rhat = r.wrapping_sub(q1.wrapping_mul(vn1));
+    // The product is only formed once q1 <= M32 (no wrap), and the shifted rhat only while rhat <= M32.
+    while q1 > M32 || q1.wrapping_mul(vn0) > ((rhat << 32) | un1) {
+        q1 = q1.wrapping_sub(1);
+        rhat = rhat.wrapping_add(vn1);
+        if rhat > M32 {
+            break;
+        }
+    }
+    // The true partial remainder is below v < 2^64: computed modulo 2^64 it is exact.
+    let un21 = (r << 32).wrapping_add(un1).wrapping_sub(q1.wrapping_mul(v));
+    let mut q0 = un21.checked_div(vn1).unwrap_or(0);
+    let mut rhat = un21.wrapping_sub(q0.wrapping_mul(vn1));
+    while q0 > M32 || q0.wrapping_mul(vn0) > ((rhat << 32) | un0) {
+        q0 = q0.wrapping_sub(1);
+        rhat = rhat.wrapping_add(vn1);
+        if rhat > M32 {
+            break;
+        }
+    }
+    let rem = (un21 << 32).wrapping_add(un0).wrapping_sub(q0.wrapping_mul(v));
+    ((q1 << 32) | q0, rem)
+}
+
+/// Divides `n` in place by a non-zero `v`; returns whether a remainder was left.
+fn div_u64(n: &mut U256, v: u64) -> bool {
+    if v >> 32 == 0 {
+        // A divisor below 2^32: two native divisions per limb, the remainder always below 2^32.
+        let mut rem = 0u64;
+        for limb in n.iter_mut().rev() {
+            let hi = (rem << 32) | (*limb >> 32);
+            let q1 = hi.checked_div(v).unwrap_or(0);
+            rem = hi.wrapping_sub(q1.wrapping_mul(v));
+            let lo = (rem << 32) | (*limb & M32);
+            let q0 = lo.checked_div(v).unwrap_or(0);
+            rem = lo.wrapping_sub(q0.wrapping_mul(v));
+            *limb = (q1 << 32) | q0;
+        }
+        return rem != 0;
+    }
+    // Normalize: shift the divisor's top bit to bit 63 and the dividend by as much (one more limb on top).
+    let s = v.leading_zeros();
+    let v = v << s;
+    let (top, shifted) = if s == 0 {
+        (0, *n)
+    } else {
+        // 0 < s < 32 here, so 64 − s lies in 33..64.
+        let back = 64u32.wrapping_sub(s);
+        (
+            n[3] >> back,
+            [
+                n[0] << s,
+                (n[1] << s) | (n[0] >> back),
+                (n[2] << s) | (n[1] >> back),
+                (n[3] << s) | (n[2] >> back),
+            ],
+        )
+    };
+    // top < 2^s <= v: the precondition of `div_limb` holds, and each remainder stays below v.
+    let mut rem = top;
+    for (limb, &u) in n.iter_mut().zip(shifted.iter()).rev() {
+        let (q, r) = div_limb(rem, u, v);
+        *limb = q;
+        rem = r;
+    }
+    rem != 0
+}
+
+/// Divides `n` in place by `10^decimals` (in steps of at most 10^19); returns whether a remainder was left.
+/// `floor(floor(x / a) / b) = floor(x / ab)`, and the whole remainder is zero exactly when every step's is.
+#[inline(always)]
+fn div_pow10(n: &mut U256, decimals: u8) -> Result<bool, BallastError> {
+    if decimals > MAX_DECIMALS {
+        return Err(BallastError::MathOverflow);
+    }
+    let mut left = usize::from(decimals);
+    let mut remainder = false;
+    while left > 0 {
+        let step = left.min(19);
+        remainder |= div_u64(n, POW10_U64.get(step).copied().unwrap_or(1));
+        left = left.saturating_sub(step);
+    }
+    Ok(remainder)
+}
+
+/// `n` divided by `d` (any width) and whether a remainder was left, or `None` when `d == 0`.
+fn div_u128(n: &U256, d: u128) -> Option<(U256, bool)> {
+    let (d0, d1) = limbs(d);
+    if d1 == 0 {
+        if d0 == 0 {
+            return None;
+        }
+        let mut q = *n;
+        let remainder = div_u64(&mut q, d0);
+        return Some((q, remainder));
+    }
+    let mut digits = [0u32; 8];
+    for (pair, &limb) in digits.chunks_exact_mut(2).zip(n.iter()) {
+        // Each `as u32` keeps exactly the 32 bits shifted down.
+        pair[0] = limb as u32;
+        pair[1] = (limb >> 32) as u32;
+    }
+    let (q, remainder) = div_rem(&digits, d)?;
+    let mut out = [0u64; 4];
+    for (limb, pair) in out.iter_mut().zip(q.chunks_exact(2)) {
+        *limb = u64::from(pair[0]) | (u64::from(pair[1]) << 32);
+    }
+    Some((out, remainder))
+}
 
 /// The four base-2^32 digits of `x`, least significant first.
 #[inline(always)]
@@ -30,99 +249,17 @@ const fn split(x: u128) -> [u32; 4] {
     [x as u32, (x >> 32) as u32, (x >> 64) as u32, (x >> 96) as u32]
 }
 
-/// The value of `digits` if it fits in a `u128`.
-#[inline(always)]
-fn join(digits: &Digits) -> Option<u128> {
-    let [d0, d1, d2, d3, d4, d5, d6, d7] = *digits;
-    if d4 | d5 | d6 | d7 != 0 {
-        return None;
-    }
-    Some(u128::from(d0) | (u128::from(d1) << 32) | (u128::from(d2) << 64) | (u128::from(d3) << 96))
-}
-
-/// Number of significant base-2^32 digits of `x` (0 for 0).
-#[inline(always)]
-const fn digit_len(x: u128) -> usize {
-    if x >> 96 != 0 {
-        4
-    } else if x >> 64 != 0 {
-        3
-    } else if x >> 32 != 0 {
-        2
-    } else if x != 0 {
-        1
-    } else {
-        0
-    }
-}
-
-/// The full product `a · b`, schoolbook on 32-bit digits over the significant digits only, and a bound on
-/// its number of significant digits.
-fn mul(a: u128, b: u128) -> (Digits, usize) {
-    let (alen, blen) = (digit_len(a), digit_len(b));
-    let (a, b) = (split(a), split(b));
-    let mut out = [0u32; 8];
-    for (i, &ai) in a.iter().enumerate().take(alen) {
-        let mut carry = 0u64;
-        for (j, &bj) in b.iter().enumerate().take(blen) {
-            // i, j < 4, so i + j < 8.
-            let k = i.wrapping_add(j);
-            // (2^32 − 1)^2 + 2 · (2^32 − 1) = 2^64 − 1: the digit product plus two digits never wraps.
-            let t =
-                u64::from(ai).wrapping_mul(u64::from(bj)).wrapping_add(u64::from(out[k])).wrapping_add(carry);
-            out[k] = t as u32;
-            carry = t >> 32;
-        }
-        // i + blen < 8; the carry is below 2^32.
-        out[i.wrapping_add(blen)] = carry as u32;
-    }
-    (out, alen.wrapping_add(blen))
-}
-
-/// Divides the `len` low digits of `n` in place by a non-zero `d < 2^32` (the digits above must be 0);
-/// returns whether a remainder was left.
-fn div_small(n: &mut Digits, len: usize, d: u32) -> bool {
+/// Divides the `len` low digits of `n` in place by a non-zero `d < 2^32`; returns whether a remainder was left.
+fn div_digits_small(n: &mut Digits, len: usize, d: u32) -> bool {
     let d = u64::from(d);
     let mut rem = 0u64;
     for digit in n.iter_mut().take(len).rev() {
-        // rem < d < 2^32, so (rem << 32) | digit fits in a u64 and the quotient digit is below 2^32. `d` is
-        // non-zero at every call site (a power of ten or a non-zero divisor); `checked_div` keeps that visible.
+        // rem < d < 2^32, so (rem << 32) | digit fits in a u64 and the quotient digit is below 2^32.
         let current = (rem << 32) | u64::from(*digit);
         *digit = current.checked_div(d).unwrap_or(0) as u32;
         rem = current.checked_rem(d).unwrap_or(0);
     }
     rem != 0
-}
-
-/// Divides `n` (at most `len` significant digits) in place by `10^decimals`, in chunks of at most 10^9;
-/// returns whether a remainder was left. `floor(floor(x / a) / b) = floor(x / ab)`, and the whole remainder
-/// is zero exactly when every step's is.
-fn div_pow10(n: &mut Digits, len: usize, decimals: u8) -> Result<bool, BallastError> {
-    if decimals > MAX_DECIMALS {
-        return Err(BallastError::MathOverflow);
-    }
-    let mut left = u32::from(decimals);
-    let mut remainder = false;
-    while left > 0 {
-        let step = left.min(9);
-        remainder |= div_small(n, len, POW10_U32.get(step as usize).copied().unwrap_or(TEN_POW_9));
-        left = left.saturating_sub(step);
-    }
-    Ok(remainder)
-}
-
-/// `floor(n / 2^60)` if it fits in a `u128`, and whether the 60 discarded bits held anything.
-#[inline(always)]
-fn shr_frac(n: &Digits) -> (Option<u128>, bool) {
-    let [d0, d1, d2, d3, d4, d5, d6, d7] = *n;
-    let lo = u128::from(d0) | (u128::from(d1) << 32) | (u128::from(d2) << 64) | (u128::from(d3) << 96);
-    let hi = u128::from(d4) | (u128::from(d5) << 32) | (u128::from(d6) << 64) | (u128::from(d7) << 96);
-    let discarded = lo & ((1u128 << Fraction::BITS) - 1) != 0;
-    if hi >> Fraction::BITS != 0 {
-        return (None, discarded);
-    }
-    // 128 − 60 = 68: the bits of `hi` below 2^60 land above the 68 bits kept from `lo`.
-    ((Some((lo >> Fraction::BITS) | (hi << 68))), discarded)
 }
 
 /// `floor(n / d)` and whether a remainder was left, or `None` when `d == 0`.
@@ -144,7 +281,7 @@ fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
     }
     if vlen == 1 {
         q = *n;
-        let remainder = div_small(&mut q, m, v[0]);
+        let remainder = div_digits_small(&mut q, m, v[0]);
         return Some((q, remainder));
     }
 
@@ -236,15 +373,15 @@ pub fn from_bps(bps: u16) -> Fraction {
 
 /// `a × b` rounded down (`Fraction::checked_mul`) or, with `CEIL`, up (`Fraction::checked_mul_ceil`).
 ///
-/// Rounding is a const parameter and every wrapper here is inlined: the BPF backend passes at most five
-/// registers (a `u128` takes two, a returned `Result` one) and refuses calls that need more.
+/// Rounding is a const parameter and the public functions here are inlined: the BPF backend passes at most
+/// five registers (a `u128` takes two, a returned `Result` one) and refuses calls that need more.
 #[inline(always)]
 pub fn mul_frac<const CEIL: bool>(a: Fraction, b: Fraction) -> Result<Fraction, BallastError> {
     // A factor of exactly 1 (a 100% weight) is the common case and needs no product.
     if b == Fraction::ONE {
         return Ok(a);
     }
-    let (q, discarded) = shr_frac(&mul(a.raw(), b.raw()).0);
+    let (q, discarded) = shr_frac(&mul(a.raw(), b.raw()));
     let q = q.ok_or(BallastError::MathOverflow)?;
     Ok(Fraction::from_raw(round_up(q, CEIL && discarded)?))
 }
@@ -252,7 +389,7 @@ pub fn mul_frac<const CEIL: bool>(a: Fraction, b: Fraction) -> Result<Fraction, 
 /// `x × m` exactly, `None` above `Fraction::MAX`.
 #[inline(always)]
 pub fn mul_int(x: Fraction, m: u64) -> Option<Fraction> {
-    join(&mul(x.raw(), u128::from(m)).0).map(Fraction::from_raw)
+    join(&mul(x.raw(), u128::from(m))).map(Fraction::from_raw)
 }
 
 /// `amount × price / 10^decimals`, rounded down (`value::market_value`) or, with `CEIL`, up
@@ -263,8 +400,8 @@ pub fn market_value<const CEIL: bool>(
     price: Fraction,
     decimals: u8,
 ) -> Result<Fraction, BallastError> {
-    let (mut n, len) = mul(u128::from(amount), price.raw());
-    let remainder = div_pow10(&mut n, len, decimals)?;
+    let mut n = mul(u128::from(amount), price.raw());
+    let remainder = div_pow10(&mut n, decimals)?;
     let q = join(&n).ok_or(BallastError::MathOverflow)?;
     Ok(Fraction::from_raw(round_up(q, CEIL && remainder)?))
 }
@@ -276,8 +413,8 @@ pub fn market_value_of_fraction_ceil(
     price: Fraction,
     decimals: u8,
 ) -> Result<Fraction, BallastError> {
-    let (mut n, len) = mul(amount.raw(), price.raw());
-    let remainder = div_pow10(&mut n, len, decimals)?;
+    let mut n = mul(amount.raw(), price.raw());
+    let remainder = div_pow10(&mut n, decimals)?;
     let (q, discarded) = shr_frac(&n);
     let q = q.ok_or(BallastError::MathOverflow)?;
     // ceil(x / (10^d · 2^60)) = floor + 1 exactly when either division left something.
@@ -298,10 +435,9 @@ pub fn collateral_to_liquidity<const CEIL: bool>(
     }
     // ctokens · total.raw / supply, then / 2^60: nested floors equal the single floor, and the single
     // ceiling is the floor plus one exactly when either division left something.
-    let (q, remainder) =
-        div_rem(&mul(u128::from(ctokens), total_liquidity.raw()).0, u128::from(ctoken_supply))
-            .ok_or(BallastError::MathOverflow)?;
-    let (q, discarded) = shr_frac(&q);
+    let mut n = mul(u128::from(ctokens), total_liquidity.raw());
+    let remainder = div_u64(&mut n, ctoken_supply);
+    let (q, discarded) = shr_frac(&n);
     let q = round_up(q.ok_or(BallastError::MathOverflow)?, CEIL && (remainder || discarded))?;
     u64::try_from(q).map_err(|_| BallastError::MathOverflow)
 }
@@ -320,7 +456,7 @@ pub fn rescale_debt_ceil(
     if current_index == snapshot_index {
         return Ok(debt);
     }
-    let (q, remainder) = div_rem(&mul(debt.raw(), current_index.raw()).0, snapshot_index.raw())
+    let (q, remainder) = div_u128(&mul(debt.raw(), current_index.raw()), snapshot_index.raw())
         .ok_or(BallastError::MathOverflow)?;
     let q = join(&q).ok_or(BallastError::MathOverflow)?;
     Ok(Fraction::from_raw(round_up(q, remainder)?))
