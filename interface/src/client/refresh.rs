@@ -21,7 +21,9 @@ pub fn refresh_obligation(
     deposit_reserves: &[Address],
     borrow_reserves: &[Address],
 ) -> Instruction {
-    let mut accounts = std::vec::Vec::with_capacity(2 + deposit_reserves.len() + borrow_reserves.len());
+    let mut accounts = std::vec::Vec::with_capacity(
+        deposit_reserves.len().saturating_add(borrow_reserves.len()).saturating_add(2),
+    );
     accounts.push(AccountMeta::new(*obligation, false));
     accounts.push(AccountMeta::new_readonly(*market, false));
     accounts.extend(

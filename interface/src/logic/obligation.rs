@@ -250,7 +250,7 @@ impl ObligationRefresh {
 
     /// Requires every position to have been valued, then writes the refreshed values and the cached health.
     /// Returns the health.
-    pub fn apply(self, obligation: &mut Obligation) -> Result<Health, BallastError> {
+    pub fn apply(&self, obligation: &mut Obligation) -> Result<Health, BallastError> {
         if self.deposit_count != obligation.deposits().len()
             || self.borrow_count != obligation.borrows().len()
         {

@@ -322,10 +322,10 @@ fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
         }
         // Multiply and subtract qhat · divisor from un[j..=j + vlen], with a signed borrow.
         let mut borrow = 0i64;
-        for i in 0..vlen {
+        for (i, &digit) in vn.iter().enumerate().take(vlen) {
             let k = i.wrapping_add(j);
             // qhat < 2^32 and the digit < 2^32: the product fits in a u64.
-            let p = qhat.wrapping_mul(u64::from(vn[i]));
+            let p = qhat.wrapping_mul(u64::from(digit));
             let t = i64::from(un[k]).wrapping_sub(borrow).wrapping_sub((p & 0xFFFF_FFFF) as i64);
             un[k] = t as u32;
             borrow = ((p >> 32) as i64).wrapping_sub(t >> 32);
@@ -337,10 +337,10 @@ fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
             // qhat was one too large: add the divisor back.
             q[j] = q[j].wrapping_sub(1);
             let mut carry = 0u64;
-            for i in 0..vlen {
+            for (i, &digit) in vn.iter().enumerate().take(vlen) {
                 let k = i.wrapping_add(j);
                 // Two digits and a carry of at most 1: below 2^33.
-                let t = u64::from(un[k]).wrapping_add(u64::from(vn[i])).wrapping_add(carry);
+                let t = u64::from(un[k]).wrapping_add(u64::from(digit)).wrapping_add(carry);
                 un[k] = t as u32;
                 carry = t >> 32;
             }
@@ -486,7 +486,7 @@ mod tests {
             if bits == 0 {
                 0
             } else {
-                self.next() >> (64 - bits)
+                self.next() >> 64u64.wrapping_sub(bits)
             }
         }
 
@@ -496,7 +496,7 @@ mod tests {
             if bits == 0 {
                 0
             } else {
-                raw >> (128 - bits)
+                raw >> 128u64.wrapping_sub(bits)
             }
         }
 
