@@ -162,6 +162,10 @@ fn div_u64(n: &mut U256, v: u64) -> bool {
         // A divisor below 2^32: two native divisions per limb, the remainder always below 2^32.
         let mut rem = 0u64;
         for limb in n.iter_mut().rev() {
+            if rem == 0 && *limb == 0 {
+                // Zero limbs on top divide to zero and leave nothing over.
+                continue;
+            }
             let hi = (rem << 32) | (*limb >> 32);
             let q1 = hi.checked_div(v).unwrap_or(0);
             rem = hi.wrapping_sub(q1.wrapping_mul(v));
@@ -193,6 +197,12 @@ fn div_u64(n: &mut U256, v: u64) -> bool {
     // top < 2^s <= v: the precondition of `div_limb` holds, and each remainder stays below v.
     let mut rem = top;
     for (limb, &u) in n.iter_mut().zip(shifted.iter()).rev() {
+        if rem == 0 && u < v {
+            // The quotient digit is 0 and the limb is the remainder: no division needed.
+            *limb = 0;
+            rem = u;
+            continue;
+        }
         let (q, r) = div_limb(rem, u, v);
         *limb = q;
         rem = r;
@@ -381,7 +391,19 @@ pub fn mul_frac<const CEIL: bool>(a: Fraction, b: Fraction) -> Result<Fraction, 
     if b == Fraction::ONE {
         return Ok(a);
     }
-    let (q, discarded) = shr_frac(&mul(a.raw(), b.raw()));
+    let (b0, b1) = limbs(b.raw());
+    let n = if b1 == 0 {
+        // A factor below 2^64 (every weight up to 1,600%): two limb products.
+        let (a0, a1) = limbs(a.raw());
+        let (h0, l0) = mul_wide(a0, b0);
+        let (h1, l1) = mul_wide(a1, b0);
+        let (mid, carry) = h0.overflowing_add(l1);
+        // h1 < 2^64 − 1 (the high half of a product of two u64), so adding the carry cannot wrap.
+        [l0, mid, h1.wrapping_add(u64::from(carry)), 0]
+    } else {
+        mul(a.raw(), b.raw())
+    };
+    let (q, discarded) = shr_frac(&n);
     let q = q.ok_or(BallastError::MathOverflow)?;
     Ok(Fraction::from_raw(round_up(q, CEIL && discarded)?))
 }
