@@ -16,6 +16,7 @@ pub mod lending;
 pub mod scenario;
 pub mod ladder_fixtures;
 pub mod svm;
+pub mod health;
 
 pub use mollusk_svm_result;
 
