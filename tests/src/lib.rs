@@ -12,11 +12,11 @@ use {
 };
 
 pub mod fixtures;
+pub mod health;
+pub mod ladder_fixtures;
 pub mod lending;
 pub mod scenario;
-pub mod ladder_fixtures;
 pub mod svm;
-pub mod health;
 
 pub use mollusk_svm_result;
 
