@@ -26,7 +26,7 @@ RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
   --manifest-path "$root/math/bpf-probe/Cargo.toml" --locked \
   --target-dir "$root/target/math-bpf-probe" "$@"
 
-so="$root/target/math-bpf-probe/bpfel-unknown-none/release/ballast_math_bpf_probe.so"
+so="$root/target/math-bpf-probe/bpfel-unknown-none/release/libballast_math_bpf_probe.so"
 if [ ! -s "$so" ]; then
   echo "[check-math-bpf] FAILED: $so was not produced" >&2
   exit 1
