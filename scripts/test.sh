@@ -7,6 +7,7 @@ export RUST_LOG="${RUST_LOG:-error}"
 
 bash scripts/setup.sh
 bash scripts/build-sbf.sh
+bash scripts/check-math-bpf.sh
 echo "[test] cargo fmt --check"
 cargo fmt --all -- --check
 echo "[test] cargo clippy"

@@ -6,7 +6,12 @@
 //! The curve keeps a fixed `[(u32, u32); 11]` plus a count so that account layouts can store the raw
 //! points and rebuild (and re-validate) the curve with [`BorrowRateCurve::from_stored`].
 
-use crate::{Fraction, MathError};
+use core::num::{NonZeroU32, NonZeroU64};
+
+use crate::{
+    wide::{self, Wide},
+    Fraction, MathError,
+};
 
 /// Most points a curve may have.
 pub const MAX_POINTS: usize = 11;
@@ -14,6 +19,11 @@ pub const MAX_POINTS: usize = 11;
 pub const MIN_POINTS: usize = 2;
 /// Utilization of the last point (100 %).
 pub const FULL_BPS: u32 = 10_000;
+
+const BPS_DIVISOR: NonZeroU32 = match NonZeroU32::new(FULL_BPS) {
+    Some(v) => v,
+    None => NonZeroU32::MIN,
+};
 
 /// A validated borrow rate curve.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -83,7 +93,7 @@ impl BorrowRateCurve {
     /// exact floor of the interpolated rate and is monotone in `utilization`.
     pub fn borrow_rate(&self, utilization: Fraction) -> Fraction {
         // Utilization in bps with 60 fractional bits: at most 10 000 · 2^60 < 2^74.
-        let u = utilization.min(Fraction::ONE).raw().saturating_mul(u128::from(FULL_BPS));
+        let u = utilization.min(Fraction::ONE).saturating_mul_int(u64::from(FULL_BPS)).raw();
         let mut rate_bps = self.points().last().map_or(0, |p| u128::from(p.1) << Fraction::BITS);
         for w in self.points().windows(2) {
             let [(u0, r0), (u1, r1)] = *w else { continue };
@@ -91,16 +101,16 @@ impl BorrowRateCurve {
                 continue;
             }
             // Points validate u0 < u1 and r0 <= r1, so the width is >= 1 and the rise is non-negative.
-            let width = u128::from(u1.saturating_sub(u0));
+            let width = NonZeroU64::new(u64::from(u1.saturating_sub(u0)));
             let offset = u.saturating_sub(u128::from(u0) << Fraction::BITS);
             let rise = u128::from(r1.saturating_sub(r0));
-            // rise < 2^32 and offset <= 10 000 · 2^60, so the product stays below 2^106.
-            let step = rise.saturating_mul(offset).checked_div(width).unwrap_or(0);
+            // rise < 2^32 and offset <= 10 000 · 2^60, so the product stays below 2^106 and fits.
+            let step = width.map_or(0, |w| Wide::mul(rise, offset).div_rem_u64(w).0.to_u128().unwrap_or(0));
             rate_bps = (u128::from(r0) << Fraction::BITS).saturating_add(step);
             break;
         }
         // Floor of a floor by an integer equals the floor of the exact quotient.
-        Fraction::from_raw(rate_bps / 10_000)
+        Fraction::from_raw(wide::div_u128_by_u32(rate_bps, BPS_DIVISOR).0)
     }
 }
 

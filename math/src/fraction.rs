@@ -1,68 +1,94 @@
-//! Unsigned binary fixed point: [`Fraction`], U68F60 in a `u128`.
+//! Unsigned binary fixed point: [`Fraction`], U68F60 in 128 bits.
 //!
 //! # Why 60 fractional bits
 //! - 2^-60 ≈ 8.7e-19 resolves a basis point of a basis point many times over, and a token amount of
 //!   `u64::MAX` base units times a ratio still fits (64 + 60 = 124 bits).
 //! - 68 integer bits hold market values up to 2.9e20 quote units and any `u64` amount.
-//! - A product of two Fractions is at most 256 bits, so multiplication needs only a `u128 × u128`
+//! - A product of two Fractions is at most 256 bits, so multiplication needs only a 128 × 128-bit
 //!   widening product and a shift: no big-integer division on the hot path.
 //!
 //! Being binary, decimal inputs such as 1 bps are not exact: [`Fraction::from_bps`] and friends round
 //! down (at most 2^-60 below the decimal value). 0, 100 % and 10 000 bps are exact.
+//!
+//! # Representation
+//! The 128 raw bits are held as two `u64` limbs (least significant first) rather than a `u128`: an array
+//! is passed to a function by pointer, one register, where a `u128` takes two, and the upstream BPF
+//! backend allows only five argument registers. Products and quotients go through [`crate::wide`]'s
+//! `u64` arithmetic, since that backend has no 128-bit multiply or divide. The API speaks `u128`
+//! ([`Fraction::from_raw`], [`Fraction::raw`]); ordering, equality and `Debug` are those of the raw value.
 
-use core::num::NonZeroU128;
+use core::{
+    cmp::Ordering,
+    fmt,
+    num::{NonZeroU32, NonZeroU64},
+};
 
-use crate::{wide::Wide, MathError};
+use crate::{
+    wide::{self, Wide},
+    MathError,
+};
 
-/// Unsigned fixed point with 60 fractional bits (U68F60), stored as raw `u128` bits.
+/// Unsigned fixed point with 60 fractional bits (U68F60): raw bits value × 2^60, as two `u64` limbs.
 ///
 /// Store it on chain with [`Fraction::raw`] and rebuild it with [`Fraction::from_raw`]: every bit pattern
 /// is a valid value.
-#[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord, Debug, Default, Hash)]
-pub struct Fraction(u128);
+#[derive(Copy, Clone, PartialEq, Eq, Default, Hash)]
+#[repr(C)]
+pub struct Fraction([u64; 2]);
 
 /// 2^60, the raw value of 1.
 const ONE_RAW: u128 = 1 << Fraction::BITS;
 /// Mask of the fractional bits.
 const FRAC_MASK: u128 = ONE_RAW - 1;
 
+const BPS_DIVISOR: NonZeroU32 = match NonZeroU32::new(10_000) {
+    Some(v) => v,
+    None => NonZeroU32::MIN,
+};
+const PERCENT_DIVISOR: NonZeroU32 = match NonZeroU32::new(100) {
+    Some(v) => v,
+    None => NonZeroU32::MIN,
+};
+
 impl Fraction {
     /// Number of fractional bits.
     pub const BITS: u32 = 60;
     /// 0.
-    pub const ZERO: Self = Self(0);
+    pub const ZERO: Self = Self::from_raw(0);
     /// 1.
-    pub const ONE: Self = Self(ONE_RAW);
+    pub const ONE: Self = Self::from_raw(ONE_RAW);
     /// The largest value, 2^68 − 2^-60. Also used as "infinite" (see [`crate::health::Health::ltv`]).
-    pub const MAX: Self = Self(u128::MAX);
+    pub const MAX: Self = Self::from_raw(u128::MAX);
     /// The smallest positive value, 2^-60.
-    pub const EPSILON: Self = Self(1);
+    pub const EPSILON: Self = Self::from_raw(1);
 
     /// Rebuilds a Fraction from its raw bits (value = raw / 2^60).
+    #[inline(always)]
     pub const fn from_raw(raw: u128) -> Self {
-        Self(raw)
+        Self(wide::split(raw))
     }
 
     /// The raw bits (value × 2^60).
+    #[inline(always)]
     pub const fn raw(self) -> u128 {
-        self.0
+        wide::join(self.0)
     }
 
     /// An integer, exactly.
     pub const fn from_integer(value: u64) -> Self {
-        // A u64 shifted by 60 stays below 2^124.
-        Self((value as u128) << Self::BITS)
+        // value · 2^60 < 2^124: the low limb takes the bottom 4 bits of value, the high limb the rest.
+        Self([value << Self::BITS, value >> (64 - Self::BITS)])
     }
 
     /// `bps / 10 000`, rounded down (exact for multiples of 625 bps, including 0 and 10 000).
     pub const fn from_bps(bps: u64) -> Self {
         // bps · 2^60 < 2^124: no overflow.
-        Self(((bps as u128) << Self::BITS) / 10_000)
+        Self::from_raw(wide::div_u128_by_u32(Self::from_integer(bps).raw(), BPS_DIVISOR).0)
     }
 
     /// `percent / 100`, rounded down (exact for multiples of 25 %, including 0 and 100).
     pub const fn from_percent(percent: u64) -> Self {
-        Self(((percent as u128) << Self::BITS) / 100)
+        Self::from_raw(wide::div_u128_by_u32(Self::from_integer(percent).raw(), PERCENT_DIVISOR).0)
     }
 
     /// `num / den`, rounded down.
@@ -70,14 +96,15 @@ impl Fraction {
     /// # Errors
     /// [`MathError::DivisionByZero`] when `den == 0`.
     pub fn from_ratio(num: u64, den: u64) -> Result<Self, MathError> {
-        let den = NonZeroU128::new(u128::from(den)).ok_or(MathError::DivisionByZero)?;
+        let den = NonZeroU64::new(den).ok_or(MathError::DivisionByZero)?;
         // num · 2^60 < 2^124 fits, and dividing cannot make it larger.
-        Ok(Self((u128::from(num) << Self::BITS) / den))
+        let (q, _) = Wide::from_u128(Self::from_integer(num).raw()).div_rem_u64(den);
+        q.to_u128().map(Self::from_raw).ok_or(MathError::Overflow)
     }
 
     /// Whether the value is 0.
     pub const fn is_zero(self) -> bool {
-        self.0 == 0
+        self.0[0] | self.0[1] == 0
     }
 
     /// `self + rhs` (exact).
@@ -85,8 +112,8 @@ impl Fraction {
     /// # Errors
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
     pub const fn checked_add(self, rhs: Self) -> Result<Self, MathError> {
-        match self.0.checked_add(rhs.0) {
-            Some(raw) => Ok(Self(raw)),
+        match self.raw().checked_add(rhs.raw()) {
+            Some(raw) => Ok(Self::from_raw(raw)),
             None => Err(MathError::Overflow),
         }
     }
@@ -96,29 +123,29 @@ impl Fraction {
     /// # Errors
     /// [`MathError::Underflow`] when `rhs > self`.
     pub const fn checked_sub(self, rhs: Self) -> Result<Self, MathError> {
-        match self.0.checked_sub(rhs.0) {
-            Some(raw) => Ok(Self(raw)),
+        match self.raw().checked_sub(rhs.raw()) {
+            Some(raw) => Ok(Self::from_raw(raw)),
             None => Err(MathError::Underflow),
         }
     }
 
     /// `self + rhs`, clamped at [`Fraction::MAX`].
     pub const fn saturating_add(self, rhs: Self) -> Self {
-        Self(self.0.saturating_add(rhs.0))
+        Self::from_raw(self.raw().saturating_add(rhs.raw()))
     }
 
     /// `self − rhs`, clamped at 0.
     pub const fn saturating_sub(self, rhs: Self) -> Self {
-        Self(self.0.saturating_sub(rhs.0))
+        Self::from_raw(self.raw().saturating_sub(rhs.raw()))
     }
 
-    /// `self × rhs`, rounded down. Widening `u128` limb product and a shift: no division.
+    /// `self × rhs`, rounded down. Widening 128 × 128-bit limb product and a shift: no division.
     ///
     /// # Errors
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
     pub const fn checked_mul(self, rhs: Self) -> Result<Self, MathError> {
-        match Wide::mul(self.0, rhs.0).shr_to_u128::<{ Self::BITS }>() {
-            Some(raw) => Ok(Self(raw)),
+        match Wide::mul_limbs(self.0, rhs.0).shr_to_u128::<{ Self::BITS }>() {
+            Some(raw) => Ok(Self::from_raw(raw)),
             None => Err(MathError::Overflow),
         }
     }
@@ -128,15 +155,15 @@ impl Fraction {
     /// # Errors
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
     pub const fn checked_mul_ceil(self, rhs: Self) -> Result<Self, MathError> {
-        let product = Wide::mul(self.0, rhs.0);
+        let product = Wide::mul_limbs(self.0, rhs.0);
         let Some(raw) = product.shr_to_u128::<{ Self::BITS }>() else {
             return Err(MathError::Overflow);
         };
         if !product.low_bits_set::<{ Self::BITS }>() {
-            return Ok(Self(raw));
+            return Ok(Self::from_raw(raw));
         }
         match raw.checked_add(1) {
-            Some(raw) => Ok(Self(raw)),
+            Some(raw) => Ok(Self::from_raw(raw)),
             None => Err(MathError::Overflow),
         }
     }
@@ -151,8 +178,8 @@ impl Fraction {
 
     /// `self / rhs`, rounded down.
     ///
-    /// Values below 256 (every ratio and rate) divide with one `u128` division; only larger dividends
-    /// over divisors of 16 or more take the 256-bit path.
+    /// A 188-bit dividend (`self · 2^60`) over the 128-bit divisor: short division when the divisor is
+    /// below 2^32, Knuth division on 32-bit digits otherwise.
     ///
     /// # Errors
     /// [`MathError::DivisionByZero`] when `rhs` is 0, [`MathError::Overflow`] above [`Fraction::MAX`].
@@ -175,10 +202,10 @@ impl Fraction {
 
     /// Floor quotient and whether a remainder was dropped.
     fn div_rem(self, rhs: Self) -> Result<(Self, bool), MathError> {
-        let divisor = NonZeroU128::new(rhs.0).ok_or(MathError::DivisionByZero)?;
-        let (q, r) = Wide::shl::<{ Self::BITS }>(self.0).div_rem(divisor);
+        let (q, rem) =
+            Wide::shl::<{ Self::BITS }>(self.raw()).div_rem(rhs.raw()).ok_or(MathError::DivisionByZero)?;
         let q = q.to_u128().ok_or(MathError::Overflow)?;
-        Ok((Self(q), r != 0))
+        Ok((Self::from_raw(q), rem))
     }
 
     /// `self × n` for an integer `n` (exact).
@@ -186,15 +213,18 @@ impl Fraction {
     /// # Errors
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
     pub const fn checked_mul_int(self, n: u64) -> Result<Self, MathError> {
-        match self.0.checked_mul(n as u128) {
-            Some(raw) => Ok(Self(raw)),
-            None => Err(MathError::Overflow),
+        match wide::mul_by_u64(self.0, n) {
+            [lo, hi, 0] => Ok(Self([lo, hi])),
+            _ => Err(MathError::Overflow),
         }
     }
 
     /// `self × n` for an integer `n`, clamped at [`Fraction::MAX`].
     pub const fn saturating_mul_int(self, n: u64) -> Self {
-        Self(self.0.saturating_mul(n as u128))
+        match self.checked_mul_int(n) {
+            Ok(v) => v,
+            Err(_) => Self::MAX,
+        }
     }
 
     /// `self / n` for an integer `n`, rounded down.
@@ -202,8 +232,10 @@ impl Fraction {
     /// # Errors
     /// [`MathError::DivisionByZero`] when `n == 0`.
     pub fn checked_div_int(self, n: u64) -> Result<Self, MathError> {
-        let n = NonZeroU128::new(u128::from(n)).ok_or(MathError::DivisionByZero)?;
-        Ok(Self(self.0 / n))
+        let n = NonZeroU64::new(n).ok_or(MathError::DivisionByZero)?;
+        // Dividing by n ≥ 1 cannot make the value larger.
+        let (q, _) = Wide::from_u128(self.raw()).div_rem_u64(n);
+        q.to_u128().map(Self::from_raw).ok_or(MathError::Overflow)
     }
 
     /// `floor(self × amount)`: the share of an amount that a user receives.
@@ -211,8 +243,8 @@ impl Fraction {
     /// # Errors
     /// [`MathError::Overflow`] when the result exceeds `u64`.
     pub const fn mul_floor(self, amount: u64) -> Result<u64, MathError> {
-        let product = Wide::mul(self.0, amount as u128);
-        match product.shr_to_u128::<{ Self::BITS }>() {
+        let [l0, l1, l2] = wide::mul_by_u64(self.0, amount);
+        match Wide([l0, l1, l2, 0]).shr_to_u128::<{ Self::BITS }>() {
             Some(v) if v <= u64::MAX as u128 => Ok(v as u64),
             _ => Err(MathError::Overflow),
         }
@@ -223,7 +255,8 @@ impl Fraction {
     /// # Errors
     /// [`MathError::Overflow`] when the result exceeds `u64`.
     pub const fn mul_ceil(self, amount: u64) -> Result<u64, MathError> {
-        let product = Wide::mul(self.0, amount as u128);
+        let [l0, l1, l2] = wide::mul_by_u64(self.0, amount);
+        let product = Wide([l0, l1, l2, 0]);
         let Some(floor) = product.shr_to_u128::<{ Self::BITS }>() else {
             return Err(MathError::Overflow);
         };
@@ -240,7 +273,7 @@ impl Fraction {
     /// # Errors
     /// [`MathError::Overflow`] when it exceeds `u64`.
     pub const fn to_u64_floor(self) -> Result<u64, MathError> {
-        let int = self.0 >> Self::BITS;
+        let int = self.raw() >> Self::BITS;
         if int <= u64::MAX as u128 {
             Ok(int as u64)
         } else {
@@ -253,9 +286,9 @@ impl Fraction {
     /// # Errors
     /// [`MathError::Overflow`] when it exceeds `u64`.
     pub const fn to_u64_ceil(self) -> Result<u64, MathError> {
-        let int = self.0 >> Self::BITS;
+        let int = self.raw() >> Self::BITS;
         // int < 2^68, so adding 1 cannot wrap.
-        let int = if self.0 & FRAC_MASK != 0 { int.saturating_add(1) } else { int };
+        let int = if self.raw() & FRAC_MASK != 0 { int.saturating_add(1) } else { int };
         if int <= u64::MAX as u128 {
             Ok(int as u64)
         } else {
@@ -294,15 +327,68 @@ impl Fraction {
     #[cfg(feature = "std")]
     pub fn to_f64(self) -> f64 {
         // Split so that the integer part and the fraction each convert with a single rounding.
-        let int = (self.0 >> Self::BITS) as f64;
-        let frac = (self.0 & FRAC_MASK) as f64 / ONE_RAW as f64;
+        let int = (self.raw() >> Self::BITS) as f64;
+        let frac = (self.raw() & FRAC_MASK) as f64 / ONE_RAW as f64;
         int + frac
     }
 }
 
+impl Ord for Fraction {
+    /// The order of the raw values: high limbs first, then low limbs.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0[1].cmp(&other.0[1]).then(self.0[0].cmp(&other.0[0]))
+    }
+}
+
+impl PartialOrd for Fraction {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Debug for Fraction {
+    /// `Fraction(<raw bits in decimal>)`, as for a `u128` newtype. Formatting a `u128` would divide it
+    /// by powers of ten with 128-bit arithmetic, so the digits come from [`wide`] in chunks of nine.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Fraction").field(&RawDecimal(self.raw())).finish()
+    }
+}
+
+/// Formats a `u128` in decimal with `u64` arithmetic only.
+struct RawDecimal(u128);
+
+impl fmt::Debug for RawDecimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const CHUNK: NonZeroU32 = match NonZeroU32::new(1_000_000_000) {
+            Some(v) => v,
+            None => NonZeroU32::MIN,
+        };
+        // u128::MAX has 39 digits; they are filled from the right, nine per division by 10^9.
+        let mut buf = [b'0'; 39];
+        let mut rest = self.0;
+        for chunk in buf.rchunks_mut(9) {
+            let (q, mut digits) = wide::div_u128_by_u32(rest, CHUNK);
+            for byte in chunk.iter_mut().rev() {
+                // A decimal digit: below 10, so the byte stays within '0'..='9'.
+                *byte = b'0'.wrapping_add((digits % 10) as u8);
+                digits /= 10;
+            }
+            rest = q;
+        }
+        let first = buf.iter().position(|&b| b != b'0').unwrap_or(buf.len().saturating_sub(1));
+        let digits = buf.get(first..).and_then(|d| core::str::from_utf8(d).ok()).unwrap_or("0");
+        f.pad_integral(true, "", digits)
+    }
+}
+
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, reason = "host reference arithmetic")]
 mod tests {
+    use proptest::prelude::*;
+    use std::format;
+
     use super::*;
+    use crate::wide::tests::{any_width_u128, any_width_u64, big::U256};
 
     #[test]
     fn constants_are_exact() {
@@ -353,5 +439,105 @@ mod tests {
         );
         assert_eq!(Fraction::ONE.mul_floor(u64::MAX), Ok(u64::MAX));
         assert_eq!(Fraction::from_integer(2).mul_floor(u64::MAX), Err(MathError::Overflow));
+    }
+
+    #[test]
+    fn debug_is_that_of_the_raw_value() {
+        for raw in [0, 1, 9, 10, 999_999_999, 1_000_000_000, ONE_RAW, u64::MAX as u128, u128::MAX] {
+            assert_eq!(format!("{:?}", Fraction::from_raw(raw)), format!("Fraction({raw})"));
+        }
+        assert_eq!(
+            format!("{:#?}", Fraction::ONE),
+            format!("{:#?}", RawNewtype(ONE_RAW)).replace("RawNewtype", "Fraction")
+        );
+    }
+
+    /// What `#[derive(Debug)]` printed for the former `Fraction(u128)`.
+    #[derive(Debug)]
+    #[allow(dead_code, reason = "read through Debug only")]
+    struct RawNewtype(u128);
+
+    fn fits(x: U256) -> Option<u128> {
+        (x.bits() <= 128).then(|| x.low_u128())
+    }
+
+    fn config() -> ProptestConfig {
+        ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn raw_round_trips_and_orders_as_u128(a in any_width_u128(), b in any_width_u128()) {
+            let (x, y) = (Fraction::from_raw(a), Fraction::from_raw(b));
+            prop_assert_eq!(x.raw(), a);
+            prop_assert_eq!(x.cmp(&y), a.cmp(&b));
+            prop_assert_eq!(x == y, a == b);
+            prop_assert_eq!(x.is_zero(), a == 0);
+            prop_assert_eq!(format!("{x:?}"), format!("Fraction({a})"));
+        }
+
+        #[test]
+        fn constructors_match_u128(n in any::<u64>(), d in any::<u64>()) {
+            let scaled = u128::from(n) << 60;
+            prop_assert_eq!(Fraction::from_integer(n).raw(), scaled);
+            prop_assert_eq!(Fraction::from_bps(n).raw(), scaled / 10_000);
+            prop_assert_eq!(Fraction::from_percent(n).raw(), scaled / 100);
+            let ratio = Fraction::from_ratio(n, d).map(Fraction::raw);
+            prop_assert_eq!(ratio.ok(), scaled.checked_div(u128::from(d)));
+        }
+
+        #[test]
+        fn mul_matches_reference(a in any_width_u128(), b in any_width_u128()) {
+            let (x, y) = (Fraction::from_raw(a), Fraction::from_raw(b));
+            let product = U256::from(a) * U256::from(b);
+            let floor = product >> 60;
+            let ceil = (product + U256::from((1u64 << 60) - 1)) >> 60;
+            prop_assert_eq!(x.checked_mul(y).ok().map(Fraction::raw), fits(floor));
+            prop_assert_eq!(x.checked_mul_ceil(y).ok().map(Fraction::raw), fits(ceil));
+            prop_assert_eq!(x.saturating_mul(y).raw(), fits(floor).unwrap_or(u128::MAX));
+        }
+
+        #[test]
+        fn div_matches_reference(a in any_width_u128(), b in any_width_u128()) {
+            let (x, y) = (Fraction::from_raw(a), Fraction::from_raw(b));
+            if b == 0 {
+                prop_assert_eq!(x.checked_div(y), Err(MathError::DivisionByZero));
+                prop_assert_eq!(x.checked_div_ceil(y), Err(MathError::DivisionByZero));
+            } else {
+                let (q, r) = (U256::from(a) << 60).div_mod(U256::from(b));
+                let qc = if r.is_zero() { q } else { q + U256::one() };
+                prop_assert_eq!(x.checked_div(y).ok().map(Fraction::raw), fits(q));
+                prop_assert_eq!(x.checked_div_ceil(y).ok().map(Fraction::raw), fits(qc));
+            }
+        }
+
+        #[test]
+        fn integer_ops_match_u128(a in any_width_u128(), n in any_width_u64()) {
+            let x = Fraction::from_raw(a);
+            let wide_n = u128::from(n);
+            prop_assert_eq!(x.checked_mul_int(n).ok().map(Fraction::raw), a.checked_mul(wide_n));
+            prop_assert_eq!(x.saturating_mul_int(n).raw(), a.saturating_mul(wide_n));
+            prop_assert_eq!(x.checked_div_int(n).ok().map(Fraction::raw), a.checked_div(wide_n));
+            let product = U256::from(a) * U256::from(n);
+            let floor = fits(product >> 60).and_then(|v| u64::try_from(v).ok());
+            let ceil = fits((product + U256::from((1u64 << 60) - 1)) >> 60).and_then(|v| u64::try_from(v).ok());
+            prop_assert_eq!(x.mul_floor(n).ok(), floor);
+            prop_assert_eq!(x.mul_ceil(n).ok(), ceil);
+        }
+
+        #[test]
+        fn u64_mul_div_matches_u128(a in any_width_u64(), b in any_width_u64(), d in any_width_u64()) {
+            let product = u128::from(a) * u128::from(b);
+            let d_wide = u128::from(d);
+            let floor = product.checked_div(d_wide);
+            let ceil = product.checked_div(d_wide).map(|q| if product % d_wide == 0 { q } else { q + 1 });
+            prop_assert_eq!(crate::mul_div_floor(a, b, d).ok(), floor.and_then(|q| u64::try_from(q).ok()));
+            prop_assert_eq!(crate::mul_div_ceil(a, b, d).ok(), ceil.and_then(|q| u64::try_from(q).ok()));
+            if d == 0 {
+                prop_assert_eq!(crate::mul_div_floor(a, b, d), Err(MathError::DivisionByZero));
+            }
+        }
     }
 }

@@ -41,9 +41,12 @@
 //! Rounding down keeps the interest index from ever running ahead of exact compounding, so lenders are
 //! never credited with interest that borrowers do not owe.
 
-use core::num::NonZeroU64;
+use core::num::{NonZeroU32, NonZeroU64};
 
-use crate::{wide::Wide, Fraction, MathError};
+use crate::{
+    wide::{self, Wide},
+    Fraction, MathError,
+};
 
 /// Slots per second assumed by every slot-based constant.
 pub const SLOTS_PER_SECOND: u64 = 2;
@@ -59,7 +62,12 @@ const SLOTS_PER_YEAR_NZ: NonZeroU64 = match NonZeroU64::new(SLOTS_PER_YEAR) {
     None => NonZeroU64::MIN,
 };
 
-const SLOTS_PER_YEAR_U128: u128 = SLOTS_PER_YEAR as u128;
+const SLOTS_PER_YEAR_U32: NonZeroU32 = match NonZeroU32::new(SLOTS_PER_YEAR as u32) {
+    Some(v) => v,
+    None => NonZeroU32::MIN,
+};
+
+const _: () = assert!(SLOTS_PER_YEAR <= u32::MAX as u64);
 
 /// Fractional bits of the high-precision representation.
 const HI_BITS: u32 = 124;
@@ -68,6 +76,8 @@ const ONE_HI: u128 = 1 << HI_BITS;
 const HI_TO_LO: u32 = HI_BITS - Fraction::BITS;
 
 /// A fixed-point value with 124 (`Hi`) or 60 (`Lo`) fractional bits.
+///
+/// Taken by reference below: by value its tag and `u128` would take three argument registers each.
 #[derive(Clone, Copy)]
 enum Fixed {
     Hi(u128),
@@ -75,20 +85,24 @@ enum Fixed {
 }
 
 impl Fixed {
-    const fn to_lo(self) -> u128 {
-        match self {
+    const fn lo_bits(&self) -> u128 {
+        match *self {
             Self::Hi(v) => v >> HI_TO_LO,
             Self::Lo(v) => v,
         }
     }
 
     /// `floor(self × rhs)` in `self`'s precision, `None` if it does not fit.
-    fn mul_into(self, rhs: Self) -> Option<Self> {
-        let (a, keep_hi) = match self {
+    ///
+    /// Inlined, as is [`Fixed::mul_demoting`]: the optimizer would otherwise pass both operands as two
+    /// `u128` values each, more argument registers than BPF has.
+    #[inline(always)]
+    fn mul_into(&self, rhs: &Self) -> Option<Self> {
+        let (a, keep_hi) = match *self {
             Self::Hi(v) => (v, true),
             Self::Lo(v) => (v, false),
         };
-        let product = match rhs {
+        let product = match *rhs {
             Self::Hi(v) => Wide::mul(a, v).shr_to_u128::<HI_BITS>()?,
             Self::Lo(v) => Wide::mul(a, v).shr_to_u128::<{ Fraction::BITS }>()?,
         };
@@ -96,11 +110,12 @@ impl Fixed {
     }
 
     /// `floor(self × rhs)`, dropping `self` to 60 fractional bits when the product reaches 16.
-    fn mul_demoting(self, rhs: Self) -> Result<Self, MathError> {
+    #[inline(always)]
+    fn mul_demoting(&self, rhs: &Self) -> Result<Self, MathError> {
         if let Some(v) = self.mul_into(rhs) {
             return Ok(v);
         }
-        match self {
+        match *self {
             Self::Hi(v) => Self::Lo(v >> HI_TO_LO).mul_into(rhs).ok_or(MathError::Overflow),
             Self::Lo(_) => Err(MathError::Overflow),
         }
@@ -125,7 +140,10 @@ pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
         Some(b) => Fixed::Hi(b),
         // A per-slot factor of 16 or more only fits with 60 fractional bits.
         None => Fixed::Lo(
-            (apr.raw() / SLOTS_PER_YEAR_U128).checked_add(Fraction::ONE.raw()).ok_or(MathError::Overflow)?,
+            wide::div_u128_by_u32(apr.raw(), SLOTS_PER_YEAR_U32)
+                .0
+                .checked_add(Fraction::ONE.raw())
+                .ok_or(MathError::Overflow)?,
         ),
     };
     let mut acc: Option<Fixed> = None;
@@ -135,7 +153,7 @@ pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
             acc = Some(match acc {
                 // Multiplying 1 by the base is exact, so the first factor is copied instead.
                 None => base,
-                Some(a) => a.mul_demoting(base)?,
+                Some(a) => a.mul_demoting(&base)?,
             });
         }
         n >>= 1;
@@ -143,9 +161,9 @@ pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
             break;
         }
         // The squared base is needed by a higher set bit of n, so it never exceeds the result.
-        base = base.mul_demoting(base)?;
+        base = base.mul_demoting(&base)?;
     }
-    Ok(Fraction::from_raw(acc.map_or(Fraction::ONE.raw(), Fixed::to_lo)))
+    Ok(Fraction::from_raw(acc.as_ref().map_or(Fraction::ONE.raw(), Fixed::lo_bits)))
 }
 
 /// Upper bound on `G − compound(apr, slots)` given the computed growth `Ĝ` (see [`compound`]).
@@ -156,7 +174,8 @@ pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
 pub fn compound_error_bound(slots: u64, growth: Fraction) -> Fraction {
     let g = growth.raw().saturating_add(growth.raw() >> 50).saturating_add(1);
     let slow_path = if growth >= Fraction::from_integer(15) { (g >> 56).saturating_add(1) } else { 0 };
-    let count = u128::from(slots).saturating_mul(2).saturating_add(64);
+    // 2 · slots + 64 < 2^66: the shift and the addition cannot wrap.
+    let count = (u128::from(slots) << 1).wrapping_add(64);
     let hi_path = Wide::mul(g, count).shr_to_u128::<HI_BITS>().unwrap_or(u128::MAX).saturating_add(1);
     Fraction::from_raw(slow_path.saturating_add(hi_path).saturating_add(2))
 }
@@ -179,7 +198,7 @@ mod tests {
         // A single slot applies the base once, rounded down from 124 to 60 fractional bits.
         let apr = Fraction::from_bps(6_307);
         let g = compound(apr, 1).unwrap();
-        let expected = Fraction::ONE.raw() + apr.raw() / SLOTS_PER_YEAR_U128;
+        let expected = Fraction::ONE.raw() + apr.raw() / u128::from(SLOTS_PER_YEAR);
         assert!(g.raw().abs_diff(expected) <= 1);
     }
 

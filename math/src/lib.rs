@@ -2,11 +2,13 @@
 //!
 //! Everything here is `no_std`, allocation-free and panic-free: every fallible operation returns
 //! [`MathError`], integer division only happens through checked or non-zero divisors, and no slice is
-//! indexed directly. Floating point exists only behind the `std` feature (`Fraction::to_f64`).
+//! indexed directly outside the digit loops of the 256-bit division, whose indices are bounded by its
+//! fixed digit counts. It builds for the upstream BPF target, which has no 128-bit multiply or divide
+//! and at most five argument registers (see `wide` and the crate README). Floating point exists only behind the `std` feature (`Fraction::to_f64`).
 //!
 //! # Units
-//! - [`Fraction`] is unsigned binary fixed point, 68 integer bits and 60 fractional bits (U68F60) in a
-//!   `u128`. Ratios (LTV, bonus, rates) and market values (quote currency) are both Fractions.
+//! - [`Fraction`] is unsigned binary fixed point, 68 integer bits and 60 fractional bits (U68F60) in
+//!   128 bits. Ratios (LTV, bonus, rates) and market values (quote currency) are both Fractions.
 //! - Token amounts are `u64` base units; debt totals that accrue interest are Fractions of base units.
 //! - Prices are Fractions in quote currency per *whole* token (`10^decimals` base units).
 //! - Slot-based constants assume 2 slots per second ([`interest::SLOTS_PER_YEAR`],
@@ -32,7 +34,7 @@
 #![deny(clippy::arithmetic_side_effects)]
 #![deny(missing_docs)]
 
-#[cfg(feature = "std")]
+#[cfg(any(test, feature = "std"))]
 extern crate std;
 
 pub mod curve;
@@ -50,27 +52,36 @@ mod wide;
 pub use error::MathError;
 pub use fraction::Fraction;
 
-/// `floor(a · b / d)` on `u64` with a `u128` intermediate.
+/// `floor(a · b / d)` on `u64` with a 128-bit intermediate.
 ///
 /// # Errors
 /// [`MathError::DivisionByZero`] when `d == 0`, [`MathError::Overflow`] when the quotient exceeds `u64`.
 pub fn mul_div_floor(a: u64, b: u64, d: u64) -> Result<u64, MathError> {
-    let d = core::num::NonZeroU128::new(u128::from(d)).ok_or(MathError::DivisionByZero)?;
-    // A product of two u64 values always fits in a u128.
-    let product = u128::from(a).wrapping_mul(u128::from(b));
-    u64::try_from(product / d).map_err(|_| MathError::Overflow)
+    mul_div_u64(a, b, d).map(|(q, _)| q)
 }
 
-/// `ceil(a · b / d)` on `u64` with a `u128` intermediate.
+/// `ceil(a · b / d)` on `u64` with a 128-bit intermediate.
 ///
 /// # Errors
 /// [`MathError::DivisionByZero`] when `d == 0`, [`MathError::Overflow`] when the quotient exceeds `u64`.
 pub fn mul_div_ceil(a: u64, b: u64, d: u64) -> Result<u64, MathError> {
-    let d = core::num::NonZeroU128::new(u128::from(d)).ok_or(MathError::DivisionByZero)?;
-    // A product of two u64 values always fits in a u128.
-    let product = u128::from(a).wrapping_mul(u128::from(b));
-    let quotient = product / d;
-    let quotient =
-        if product % d == 0 { quotient } else { quotient.checked_add(1).ok_or(MathError::Overflow)? };
-    u64::try_from(quotient).map_err(|_| MathError::Overflow)
+    match mul_div_u64(a, b, d)? {
+        (q, true) => q.checked_add(1).ok_or(MathError::Overflow),
+        (q, false) => Ok(q),
+    }
+}
+
+/// `floor(a · b / d)` and whether a remainder was dropped.
+fn mul_div_u64(a: u64, b: u64, d: u64) -> Result<(u64, bool), MathError> {
+    let d = core::num::NonZeroU64::new(d).ok_or(MathError::DivisionByZero)?;
+    let (hi, lo) = wide::mul_u64_wide(a, b);
+    if hi == 0 {
+        return Ok((lo / d, lo % d != 0));
+    }
+    // The quotient reaches 2^64 exactly when the high word reaches the divisor.
+    if hi >= d.get() {
+        return Err(MathError::Overflow);
+    }
+    let (q, rem) = wide::Wide([lo, hi, 0, 0]).div_rem_u64(d);
+    q.to_u128().and_then(|q| u64::try_from(q).ok()).map(|q| (q, rem)).ok_or(MathError::Overflow)
 }

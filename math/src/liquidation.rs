@@ -53,6 +53,9 @@ impl BonusConfig {
 ///
 /// The result is thus at most `max_bonus`, at most `1 − ltv_no_bf`, and at least
 /// `min(min_bonus, max_bonus, 1 − ltv_no_bf)` outside the bad-debt case.
+// Inlined: the config, three Fractions, the slot count and the result pointer are six argument
+// registers, one more than BPF allows in a call.
+#[inline(always)]
 pub fn liquidation_bonus(
     cfg: &BonusConfig,
     ltv: Fraction,

@@ -6,7 +6,7 @@
 //! supply. Conversions round so that the cToken exchange rate never rises through rounding above what
 //! the reserve holds (invariant: cToken supply × rate ≤ total liquidity).
 
-use core::num::{NonZeroU128, NonZeroU64};
+use core::num::NonZeroU64;
 
 use crate::{interest, wide, wide::Wide, Fraction, MathError};
 
@@ -84,12 +84,13 @@ fn liquidity_to_collateral(
     if one_to_one(total, supply) {
         return Ok(liquidity);
     }
-    let total_raw = NonZeroU128::new(total.raw()).ok_or(MathError::DivisionByZero)?;
-    // liquidity · supply · 2^60 / total.raw; the u64 product fits in a u128.
-    let scaled = u128::from(liquidity).wrapping_mul(u128::from(supply));
-    let (q, rem) = Wide::shl::<{ Fraction::BITS }>(scaled).div_rem(total_raw);
+    // liquidity · supply · 2^60 / total.raw; the u64 product fits in 128 bits.
+    let (hi, lo) = wide::mul_u64_wide(liquidity, supply);
+    let scaled = wide::join([lo, hi]);
+    let (q, rem) =
+        Wide::shl::<{ Fraction::BITS }>(scaled).div_rem(total.raw()).ok_or(MathError::DivisionByZero)?;
     let q = q.to_u128().ok_or(MathError::Overflow)?;
-    let q = if ceil && rem != 0 { q.checked_add(1).ok_or(MathError::Overflow)? } else { q };
+    let q = if ceil && rem { q.checked_add(1).ok_or(MathError::Overflow)? } else { q };
     u64::try_from(q).map_err(|_| MathError::Overflow)
 }
 
@@ -127,7 +128,7 @@ fn collateral_to_liquidity(ctokens: u64, total: Fraction, supply: u64, ceil: boo
     // ctokens · total.raw / (supply · 2^60), dividing by supply first: nested floors (or ceilings) by
     // positive integers equal the single floor (ceiling).
     let (q, rem) = Wide::mul(u128::from(ctokens), total.raw()).div_rem_u64(supply);
-    let q = if ceil && rem != 0 { q.checked_add_one().ok_or(MathError::Overflow)? } else { q };
+    let q = if ceil && rem { q.checked_add_one().ok_or(MathError::Overflow)? } else { q };
     let floor = q.shr_to_u128::<{ Fraction::BITS }>().ok_or(MathError::Overflow)?;
     let out = if ceil && q.low_bits_set::<{ Fraction::BITS }>() {
         floor.checked_add(1).ok_or(MathError::Overflow)?
@@ -160,6 +161,9 @@ pub struct Accrual {
 ///
 /// # Errors
 /// [`MathError::InvalidParams`] when the take rate exceeds 1, [`MathError::Overflow`] from compounding.
+// Inlined: four Fractions, the slot count and the result pointer are six argument registers, one more
+// than BPF allows in a call.
+#[inline(always)]
 pub fn accrue_interest(
     borrowed: Fraction,
     cumulative_index: Fraction,

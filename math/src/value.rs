@@ -4,8 +4,6 @@
 //! `value = amount × price / 10^decimals`. Decimals up to [`MAX_DECIMALS`] are supported (10^38 is the
 //! largest power of ten in a `u128`); SPL mints in practice use at most 18.
 
-use core::num::NonZeroU128;
-
 use crate::{wide::Wide, Fraction, MathError};
 
 /// Largest supported mint decimals.
@@ -29,8 +27,20 @@ pub fn pow10(decimals: u8) -> Result<u128, MathError> {
     POW10.get(usize::from(decimals)).copied().ok_or(MathError::InvalidParams)
 }
 
-fn pow10_nz(decimals: u8) -> Result<NonZeroU128, MathError> {
-    NonZeroU128::new(pow10(decimals)?).ok_or(MathError::InvalidParams)
+/// `floor(a · b / 10^decimals)` (256-bit) and whether a remainder was dropped. Inlined: two `u128`
+/// arguments, the decimals and the result pointer are six registers in a call.
+#[inline(always)]
+fn mul_div_pow10(a: u128, b: u128, decimals: u8) -> Result<(Wide, bool), MathError> {
+    // Every power of ten is non-zero.
+    Wide::mul(a, b).div_rem(pow10(decimals)?).ok_or(MathError::InvalidParams)
+}
+
+/// `floor(value · 10^decimals / price)` (256-bit) and whether a remainder was dropped.
+fn mul_pow10_div(value: Fraction, price: Fraction, decimals: u8) -> Result<(Wide, bool), MathError> {
+    if price.is_zero() {
+        return Err(MathError::DivisionByZero);
+    }
+    Wide::mul(value.raw(), pow10(decimals)?).div_rem(price.raw()).ok_or(MathError::DivisionByZero)
 }
 
 /// `amount × price / 10^decimals`, rounded down: the value of collateral, which gives a user borrowing
@@ -39,7 +49,7 @@ fn pow10_nz(decimals: u8) -> Result<NonZeroU128, MathError> {
 /// # Errors
 /// [`MathError::InvalidParams`] above [`MAX_DECIMALS`], [`MathError::Overflow`] above [`Fraction::MAX`].
 pub fn market_value(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
-    let (q, _) = Wide::mul(u128::from(amount), price.raw()).div_rem(pow10_nz(decimals)?);
+    let (q, _) = mul_div_pow10(u128::from(amount), price.raw(), decimals)?;
     q.to_u128().map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
@@ -48,9 +58,9 @@ pub fn market_value(amount: u64, price: Fraction, decimals: u8) -> Result<Fracti
 /// # Errors
 /// As [`market_value`].
 pub fn market_value_ceil(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
-    let (q, rem) = Wide::mul(u128::from(amount), price.raw()).div_rem(pow10_nz(decimals)?);
+    let (q, rem) = mul_div_pow10(u128::from(amount), price.raw(), decimals)?;
     let q = q.to_u128().ok_or(MathError::Overflow)?;
-    let q = if rem == 0 { q } else { q.checked_add(1).ok_or(MathError::Overflow)? };
+    let q = if rem { q.checked_add(1).ok_or(MathError::Overflow)? } else { q };
     Ok(Fraction::from_raw(q))
 }
 
@@ -65,7 +75,7 @@ pub fn market_value_of_fraction(
     decimals: u8,
 ) -> Result<Fraction, MathError> {
     // floor(floor(x / 10^d) / 2^60) = floor(x / (10^d · 2^60)).
-    let (q, _) = Wide::mul(amount.raw(), price.raw()).div_rem(pow10_nz(decimals)?);
+    let (q, _) = mul_div_pow10(amount.raw(), price.raw(), decimals)?;
     q.shr_to_u128::<{ Fraction::BITS }>().map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
@@ -79,8 +89,8 @@ pub fn market_value_of_fraction_ceil(
     decimals: u8,
 ) -> Result<Fraction, MathError> {
     // ceil(ceil(x / 10^d) / 2^60) = ceil(x / (10^d · 2^60)).
-    let (q, rem) = Wide::mul(amount.raw(), price.raw()).div_rem(pow10_nz(decimals)?);
-    let q = if rem == 0 { q } else { q.checked_add_one().ok_or(MathError::Overflow)? };
+    let (q, rem) = mul_div_pow10(amount.raw(), price.raw(), decimals)?;
+    let q = if rem { q.checked_add_one().ok_or(MathError::Overflow)? } else { q };
     let floor = q.shr_to_u128::<{ Fraction::BITS }>().ok_or(MathError::Overflow)?;
     let ceil = if q.low_bits_set::<{ Fraction::BITS }>() {
         floor.checked_add(1).ok_or(MathError::Overflow)?
@@ -96,8 +106,7 @@ pub fn market_value_of_fraction_ceil(
 /// [`MathError::DivisionByZero`] for a zero price, [`MathError::InvalidParams`] above [`MAX_DECIMALS`],
 /// [`MathError::Overflow`] above `u64`.
 pub fn amount_for_value_floor(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
-    let price = NonZeroU128::new(price.raw()).ok_or(MathError::DivisionByZero)?;
-    let (q, _) = Wide::mul(value.raw(), pow10(decimals)?).div_rem(price);
+    let (q, _) = mul_pow10_div(value, price, decimals)?;
     q.to_u128().and_then(|q| u64::try_from(q).ok()).ok_or(MathError::Overflow)
 }
 
@@ -106,10 +115,9 @@ pub fn amount_for_value_floor(value: Fraction, price: Fraction, decimals: u8) ->
 /// # Errors
 /// As [`amount_for_value_floor`].
 pub fn amount_for_value_ceil(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
-    let price = NonZeroU128::new(price.raw()).ok_or(MathError::DivisionByZero)?;
-    let (q, rem) = Wide::mul(value.raw(), pow10(decimals)?).div_rem(price);
+    let (q, rem) = mul_pow10_div(value, price, decimals)?;
     let q = q.to_u128().ok_or(MathError::Overflow)?;
-    let q = if rem == 0 { q } else { q.checked_add(1).ok_or(MathError::Overflow)? };
+    let q = if rem { q.checked_add(1).ok_or(MathError::Overflow)? } else { q };
     u64::try_from(q).map_err(|_| MathError::Overflow)
 }
 
