@@ -52,6 +52,43 @@ mod wide;
 pub use error::MathError;
 pub use fraction::Fraction;
 
+/// `a · b` on `u64`, `None` on overflow.
+///
+/// Use this instead of `u64::checked_mul` in on-chain code: the upstream BPF backend lowers the overflow check of
+/// `checked_mul` to a 128-bit multiply it cannot emit.
+pub const fn checked_mul_u64(a: u64, b: u64) -> Option<u64> {
+    let (hi, lo) = wide::mul_u64_wide(a, b);
+    if hi == 0 {
+        Some(lo)
+    } else {
+        None
+    }
+}
+
+/// Powers of ten that fit in a `u64`, indexed by the exponent.
+pub const POW10_U64: [u64; 20] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+];
+
 /// `floor(a · b / d)` on `u64` with a 128-bit intermediate.
 ///
 /// # Errors

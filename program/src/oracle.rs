@@ -63,7 +63,11 @@ pub fn scale_price(price: i64, exponent: i32) -> Result<Fraction, BallastError> 
     if price == 0 || !(-MAX_EXPONENT..=MAX_EXPONENT).contains(&exponent) {
         return Err(BallastError::OraclePriceInvalid);
     }
-    let power = 10u64.checked_pow(exponent.unsigned_abs()).ok_or(BallastError::OraclePriceInvalid)?;
+    // A table lookup: `checked_pow` would need a 128-bit multiply, which BPF cannot emit.
+    let power = usize::try_from(exponent.unsigned_abs())
+        .ok()
+        .and_then(|e| ballast_math::POW10_U64.get(e).copied())
+        .ok_or(BallastError::OraclePriceInvalid)?;
     let whole = Fraction::from_integer(price);
     let scaled = if exponent < 0 {
         // Rounded down by at most 2^-60 of the quote currency: far below any price tick.

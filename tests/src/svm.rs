@@ -74,13 +74,15 @@ impl Svm {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<TransactionMetadata, FailedTransactionMetadata> {
+        let message = Message::new(instructions, Some(&self.payer.pubkey()));
+        let required = &message.account_keys[..usize::from(message.header.num_required_signatures)];
+        // Only the keypairs the message needs: signing with any other is an error.
         let mut all_signers: Vec<&Keypair> = vec![&self.payer];
         for signer in signers {
-            if signer.pubkey() != self.payer.pubkey() {
+            if signer.pubkey() != self.payer.pubkey() && required.contains(&signer.pubkey()) {
                 all_signers.push(signer);
             }
         }
-        let message = Message::new(instructions, Some(&self.payer.pubkey()));
         let tx = Transaction::new(&all_signers, message, self.svm.latest_blockhash());
         let result = self.svm.send_transaction(tx);
         self.svm.expire_blockhash();

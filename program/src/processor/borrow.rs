@@ -32,7 +32,11 @@ use {
     solana_address::address_eq,
 };
 
-pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+#[inline(never)]
+pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
+    // five argument registers of BPF.
+    let program_id = &crate::ID;
     let [obligation_account, reserve_account, market_account, owner, vault, destination, market_authority, token_program, ..] =
         accounts
     else {

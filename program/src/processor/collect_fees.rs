@@ -39,7 +39,11 @@ fn require_vault(account: &AccountView, stored: &Address) -> Result<(), BallastE
     require_writable(account)
 }
 
-pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+#[inline(never)]
+pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
+    // five argument registers of BPF.
+    let program_id = &crate::ID;
     let [reserve_account, market_account, liquidity_vault, fee_vault, insurance_vault, market_authority, token_program, ..] =
         accounts
     else {

@@ -113,7 +113,11 @@ fn create_pda(
     Assign { account, owner }.invoke_signed(signers)
 }
 
-pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+#[inline(never)]
+pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
+    // five argument registers of BPF.
+    let program_id = &crate::ID;
     let [reserve_account, market_account, owner, payer, liquidity_mint, liquidity_vault, fee_vault, insurance_vault, collateral_mint, market_authority, token_program, system_program, ..] =
         accounts
     else {

@@ -67,7 +67,11 @@ pub(crate) enum Mode {
     PreLiquidate,
 }
 
-pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+#[inline(never)]
+pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
+    // five argument registers of BPF.
+    let program_id = &crate::ID;
     execute(program_id, accounts, data, Mode::Liquidate)
 }
 

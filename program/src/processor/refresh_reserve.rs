@@ -30,7 +30,11 @@ use {
 #[cfg(doc)]
 use ballast_interface::state::{PRICE_FULLY_CHECKED, PRICE_LOADED};
 
-pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+#[inline(never)]
+pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
+    // five argument registers of BPF.
+    let program_id = &crate::ID;
     let [reserve_account, rest @ ..] = accounts else {
         return Err(BallastError::NotEnoughAccounts.into());
     };

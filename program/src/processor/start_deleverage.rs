@@ -5,6 +5,7 @@ use {
     pinocchio::{AccountView, Address, ProgramResult},
 };
 
-pub fn process(_program_id: &Address, _accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
+#[inline(never)]
+pub fn process(_accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
     Err(BallastError::UnknownInstruction.into())
 }

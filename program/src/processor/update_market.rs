@@ -25,7 +25,11 @@ use {
     pinocchio::{AccountView, Address, ProgramResult},
 };
 
-pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+#[inline(never)]
+pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
+    // five argument registers of BPF.
+    let program_id = &crate::ID;
     let [market, authority, ..] = accounts else {
         return Err(BallastError::NotEnoughAccounts.into());
     };
