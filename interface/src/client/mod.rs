@@ -15,8 +15,9 @@ pub fn init_market(market: &Address, owner: &Address, args: &InitMarketArgs) -> 
     }
 }
 
+mod flash;
 mod lending;
 mod refresh;
 mod reserve;
 
-pub use {lending::*, refresh::*, reserve::*};
+pub use {flash::*, lending::*, refresh::*, reserve::*};

@@ -5,9 +5,10 @@
 //! oversized data are both refused.
 
 mod args;
+mod flash;
 mod init_market;
 
-pub use {args::*, init_market::*};
+pub use {args::*, flash::*, init_market::*};
 
 use {crate::error::BallastError, bytemuck::Pod};
 
