@@ -13,6 +13,7 @@ use {
 
 pub mod fixtures;
 pub mod svm;
+pub mod swap;
 
 pub use mollusk_svm_result;
 
