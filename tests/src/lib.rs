@@ -12,6 +12,7 @@ use {
 };
 
 pub mod fixtures;
+pub mod flash;
 pub mod flash_market;
 pub mod svm;
 pub mod swap;
