@@ -84,7 +84,8 @@ impl Pool {
     }
 }
 
-/// The swap program calling `flash_borrow` (a Ballast `FlashBorrow` instruction) by CPI.
+/// The swap program calling `flash_borrow` (a Ballast `FlashBorrow` instruction, or any Ballast instruction
+/// of seven accounts) by CPI.
 pub fn cpi_flash_borrow(flash_borrow: &Instruction) -> Instruction {
     let mut accounts = vec![AccountMeta::new_readonly(flash_borrow.program_id, false)];
     accounts.extend(flash_borrow.accounts.iter().cloned());

@@ -18,7 +18,11 @@ use {
         fixtures::{market_state, program_account, reserve_state, token_account, token_amount, ReserveKeys},
         mollusk, read_state, swap, wallet,
     },
-    mollusk_svm::{instructions_sysvar, program::keyed_account_for_system_program, Mollusk},
+    mollusk_svm::{
+        instructions_sysvar,
+        program::{create_program_account_loader_v3, keyed_account_for_system_program},
+        Mollusk,
+    },
     mollusk_svm_result::{
         types::{TransactionProgramResult, TransactionResult},
         ProgramResult,
@@ -342,6 +346,24 @@ fn rejects_a_borrow_by_cpi() {
     let case = case();
     let through_swap = swap::cpi_flash_borrow(&case.borrow(LOAN));
     case.reject(&[through_swap, case.repay(LOAN, 0)], 0, BallastError::FlashLoanCpiNotAllowed);
+}
+
+#[test]
+fn rejects_a_cpi_even_when_the_top_level_instruction_looks_like_its_own() {
+    // The sysvar describes a plain borrow-and-repay pair, so the check of the top-level instruction's program
+    // passes; the stack height still shows the CPI.
+    // Ballast appears only as an account of the swap instruction here, so the program account is passed.
+    let program = (ballast_interface::ID, create_program_account_loader_v3(&ballast_interface::ID));
+    let mut case = case();
+    case.extra.push(program.clone());
+    case.extra.push(instructions_sysvar::keyed_account([case.borrow(LOAN), case.repay(LOAN, 0)].iter()));
+    case.reject(&[swap::cpi_flash_borrow(&case.borrow(LOAN))], 0, BallastError::FlashLoanCpiNotAllowed);
+
+    case.extra = vec![program];
+    case.loan_out();
+    case.extra.push(instructions_sysvar::keyed_account([case.borrow(LOAN), case.repay(LOAN, 0)].iter()));
+    let repay_by_cpi = swap::cpi_flash_borrow(&case.repay(LOAN, 0));
+    case.reject(&[case.filler(), repay_by_cpi], 1, BallastError::FlashLoanCpiNotAllowed);
 }
 
 #[test]
