@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds program/ into target/deploy/ballast_program.so.
+# Builds program/ into target/deploy/ballast_program.so, and the tests' swap program (tests/swap/) into
+# target/deploy/ballast_test_swap.so.
 # With Solana's platform tools installed this is `cargo build-sbf`; otherwise the upstream BPF path:
 # Debian's rustc 1.96 (which ships std sources) for bpfel-unknown-none, linked by sbpf-linker (scripts/setup.sh).
 set -euo pipefail
@@ -12,6 +13,7 @@ mkdir -p "$deploy_dir"
 if command -v cargo-build-sbf >/dev/null 2>&1; then
   echo "[build-sbf] cargo build-sbf"
   cargo build-sbf --manifest-path program/Cargo.toml --sbf-out-dir "$deploy_dir" "$@"
+  cargo build-sbf --manifest-path tests/swap/Cargo.toml --sbf-out-dir "$deploy_dir" "$@"
 else
   if [ ! -x /usr/bin/rustc ] || [ ! -x "$root/tools/bin/sbpf-linker" ]; then
     echo "[build-sbf] toolchain missing: running scripts/setup.sh"
@@ -25,7 +27,14 @@ else
     /usr/bin/cargo build --release --target bpfel-unknown-none -Zbuild-std=core,alloc \
     -p ballast-program --target-dir "$root/target/sbf" "$@"
   cp "$root/target/sbf/bpfel-unknown-none/release/libballast_program.so" "$deploy_dir/ballast_program.so"
+  # The tests' swap program: a second build, so the program's build above stays exactly as it is.
+  RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_BPFEL_UNKNOWN_NONE_LINKER="$root/tools/bin/sbpf-linker" \
+    /usr/bin/cargo build --release --target bpfel-unknown-none -Zbuild-std=core,alloc \
+    -p ballast-test-swap --target-dir "$root/target/sbf" "$@"
+  cp "$root/target/sbf/bpfel-unknown-none/release/libballast_test_swap.so" "$deploy_dir/ballast_test_swap.so"
 fi
 
 size=$(stat -c %s "$deploy_dir/ballast_program.so")
 echo "[build-sbf] target/deploy/ballast_program.so: $size bytes ($(( (size + 1023) / 1024 )) KiB)"
+echo "[build-sbf] target/deploy/ballast_test_swap.so: $(stat -c %s "$deploy_dir/ballast_test_swap.so") bytes"

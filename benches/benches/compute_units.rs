@@ -19,8 +19,13 @@ fn main() {
     let init_market_accounts =
         vec![(market, zeroed_account(&ballast_interface::ID, Market::SIZE)), (owner, wallet(1_000_000_000))];
 
-    MolluskComputeUnitBencher::new(mollusk())
+    let mollusk = mollusk();
+    let (flash_borrow, flash_borrow_accounts) =
+        ballast_tests::flash::flash_borrow_alone(mollusk.sysvars.clock.slot);
+
+    MolluskComputeUnitBencher::new(mollusk)
         .bench(("init_market", &init_market, &init_market_accounts))
+        .bench(("flash_borrow", &flash_borrow, &flash_borrow_accounts))
         .must_pass(true)
         .out_dir(env!("CARGO_MANIFEST_DIR"))
         .execute();

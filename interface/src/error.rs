@@ -199,6 +199,25 @@ pub enum BallastError {
     NotBadDebt,
     /// The emergency council may only switch a market flag on; switching it off needs the owner.
     EmergencyCouncilMayOnlyEnable,
+    // 6081 - flash loans
+    /// The reserve's flash-loan fee is the disabled sentinel.
+    FlashLoansDisabled,
+    /// A flash-loan instruction was invoked through CPI instead of at the top level of the transaction.
+    FlashLoanCpiNotAllowed,
+    /// The account passed as the instructions sysvar is not the instructions sysvar.
+    InvalidInstructionsSysvar,
+    /// No later top-level `FlashRepay` of this program points back to this `FlashBorrow`.
+    FlashRepayMissing,
+    /// The `FlashRepay` that points back to this `FlashBorrow` names another reserve or another amount.
+    FlashRepayMismatch,
+    /// Another `FlashBorrow` of this program comes before this loan's `FlashRepay`.
+    MultipleFlashBorrows,
+    /// More than one `FlashRepay` points back to the same `FlashBorrow`.
+    MultipleFlashRepays,
+    /// `FlashRepay`'s borrow index does not name an earlier top-level `FlashBorrow` of this program.
+    FlashBorrowNotFound,
+    /// The `FlashBorrow` that `FlashRepay` points to names another reserve or another amount.
+    FlashBorrowMismatch,
 }
 
 impl BallastError {

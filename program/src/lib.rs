@@ -8,6 +8,7 @@
 
 pub mod entrypoint;
 pub mod log;
+pub mod introspection;
 pub mod processor;
 pub mod validation;
 

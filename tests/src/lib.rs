@@ -16,7 +16,10 @@ pub mod health;
 pub mod ladder_fixtures;
 pub mod lending;
 pub mod scenario;
+pub mod flash;
+pub mod flash_market;
 pub mod svm;
+pub mod swap;
 
 pub use mollusk_svm_result;
 

@@ -16,8 +16,9 @@ pub fn init_market(market: &Address, owner: &Address, args: &InitMarketArgs) -> 
 }
 
 mod ladder;
+mod flash;
 mod lending;
 mod refresh;
 mod reserve;
 
-pub use {ladder::*, lending::*, refresh::*, reserve::*};
+pub use {flash::*, ladder::*, lending::*, refresh::*, reserve::*};

@@ -5,10 +5,11 @@
 //! oversized data are both refused.
 
 mod args;
+mod flash;
 mod init_market;
 mod ladder;
 
-pub use {args::*, init_market::*, ladder::*};
+pub use {args::*, flash::*, init_market::*, ladder::*};
 
 use {crate::error::BallastError, bytemuck::Pod};
 
