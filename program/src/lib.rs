@@ -7,8 +7,8 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 pub mod entrypoint;
-pub mod log;
 pub mod introspection;
+pub mod log;
 pub mod processor;
 pub mod validation;
 

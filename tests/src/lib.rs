@@ -12,12 +12,12 @@ use {
 };
 
 pub mod fixtures;
+pub mod flash;
+pub mod flash_market;
 pub mod health;
 pub mod ladder_fixtures;
 pub mod lending;
 pub mod scenario;
-pub mod flash;
-pub mod flash_market;
 pub mod svm;
 pub mod swap;
 

@@ -68,6 +68,7 @@ impl Svm {
     }
 
     /// Sends `instructions` in one transaction paid by the payer and signed by `signers`.
+    #[allow(clippy::result_large_err, reason = "LiteSVM's own result type, returned as LiteSVM gives it")]
     pub fn send(
         &mut self,
         label: &str,

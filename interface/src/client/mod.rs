@@ -15,8 +15,8 @@ pub fn init_market(market: &Address, owner: &Address, args: &InitMarketArgs) -> 
     }
 }
 
-mod ladder;
 mod flash;
+mod ladder;
 mod lending;
 mod refresh;
 mod reserve;

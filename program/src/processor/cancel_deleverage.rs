@@ -2,7 +2,7 @@
 
 use {
     ballast_interface::error::BallastError,
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]

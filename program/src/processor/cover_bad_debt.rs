@@ -32,7 +32,7 @@ use {
         },
         state::{Market, Obligation, Reserve},
     },
-    pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
+    pinocchio::{cpi::Signer, AccountView, ProgramResult},
 };
 
 #[inline(never)]

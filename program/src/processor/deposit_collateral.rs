@@ -28,7 +28,7 @@ use {
         logic::reserve::deposit_collateral,
         state::{Market, Obligation, Reserve},
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]

@@ -29,7 +29,7 @@
 
 use {
     super::liquidate::{execute, Mode},
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]

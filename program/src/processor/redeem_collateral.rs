@@ -28,7 +28,7 @@ use {
         instruction::{parse_args, AmountArgs},
         logic::reserve::redeem_collateral,
     },
-    pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
+    pinocchio::{cpi::Signer, AccountView, ProgramResult},
 };
 
 #[inline(never)]

@@ -23,7 +23,7 @@ use {
         logic::obligation::ObligationRefresh,
         state::{Market, Obligation, Reserve},
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]

@@ -24,7 +24,7 @@ use {
         logic::interest::accrue,
         state::Reserve,
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[cfg(doc)]

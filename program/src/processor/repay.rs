@@ -28,7 +28,7 @@ use {
         logic::reserve::repay,
         state::{Market, Obligation, Reserve},
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]

@@ -22,7 +22,7 @@ use {
         pod::Flag,
         state::{Obligation, PreLiquidationConfig},
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 /// Whole-number bps of 100%.

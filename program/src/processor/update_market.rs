@@ -22,7 +22,7 @@ use {
         pod::Flag,
         state::Market,
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]

@@ -25,7 +25,7 @@ use {
         pod::Flag,
         state::{Market, Reserve},
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]

@@ -28,7 +28,7 @@ use {
         logic::obligation,
         state::{Market, Obligation, Reserve},
     },
-    pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
+    pinocchio::{cpi::Signer, AccountView, ProgramResult},
     solana_address::address_eq,
 };
 
