@@ -7,6 +7,7 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 pub mod entrypoint;
+pub mod event;
 pub mod processor;
 pub mod validation;
 

@@ -15,8 +15,9 @@ pub fn init_market(market: &Address, owner: &Address, args: &InitMarketArgs) -> 
     }
 }
 
+mod deleverage;
 mod lending;
 mod refresh;
 mod reserve;
 
-pub use {lending::*, refresh::*, reserve::*};
+pub use {deleverage::*, lending::*, refresh::*, reserve::*};

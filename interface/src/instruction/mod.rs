@@ -5,9 +5,10 @@
 //! oversized data are both refused.
 
 mod args;
+mod deleverage;
 mod init_market;
 
-pub use {args::*, init_market::*};
+pub use {args::*, deleverage::*, init_market::*};
 
 use {crate::error::BallastError, bytemuck::Pod};
 

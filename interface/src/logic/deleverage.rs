@@ -1,0 +1,625 @@
+//! Auto-deleverage transitions: starting and cancelling a cap cut on one side of a reserve, one deleverage
+//! step on an obligation, and the cap check that deposits and borrows apply while a cut runs.
+//!
+//! Totals are in liquidity tokens. The supply-side total is the reserve's total liquidity
+//! (available + borrowed − protocol fees) rounded down; the borrow-side total is the borrowed amount rounded
+//! up. A deleverage ends by itself: whichever instruction observes the total at or under the cap clears the
+//! side's state ([`deleverage`] does, before moving any funds, and after its own step).
+//!
+//! Lenders never pay for a deleverage. The withdraw reserve loses `received` liquidity and at least the
+//! cTokens that liquidity is worth (rounded up), and the repay reserve gains at least the debt it settles
+//! (rounded up), so neither cToken exchange rate ever falls; both stay equal when the conversions are exact.
+
+use {
+    crate::{
+        error::BallastError,
+        instruction::DeleverageSide,
+        pod::{Flag, Le128, Le16, Le64},
+        state::{DeleverageState, Obligation, Reserve, MAX_BORROWS, MAX_DEPOSITS},
+    },
+    ballast_math::{
+        deleverage as math, health::Health, reserve as reserve_math, value, Fraction, MathError,
+    },
+    bytemuck::{Pod, Zeroable},
+    solana_address::Address,
+};
+
+/// `sol_log_data` tag of [`DeleverageStarted`].
+pub const DELEVERAGE_STARTED_TAG: &[u8] = b"ballast:deleverage_started";
+/// `sol_log_data` tag of [`Deleveraged`].
+pub const DELEVERAGED_TAG: &[u8] = b"ballast:deleveraged";
+/// `sol_log_data` tag of [`DeleverageEnded`].
+pub const DELEVERAGE_ENDED_TAG: &[u8] = b"ballast:deleverage_ended";
+
+/// [`DeleverageEnded::reason`]: the total came down to the cap.
+pub const ENDED_CAP_REACHED: u8 = 0;
+/// [`DeleverageEnded::reason`]: the risk council cancelled it.
+pub const ENDED_CANCELLED: u8 = 1;
+
+/// Logged by `StartDeleverage`: everything a notifier needs to warn the affected borrowers.
+#[repr(C)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Pod, Zeroable, Debug)]
+pub struct DeleverageStarted {
+    pub reserve: Address,
+    pub side: u8,
+    /// The side's total when the cap was cut, in liquidity tokens.
+    pub total: Le64,
+    pub new_cap: Le64,
+    pub start_slot: Le64,
+    pub margin_call_end_slot: Le64,
+    pub slots_per_bps: Le64,
+    pub min_penalty_bps: Le16,
+    /// Liquidation threshold of the reserve: the deleverage LTV starts here when the margin call ends.
+    pub liquidation_threshold_bps: Le16,
+}
+
+/// Logged by `Deleverage` after a step that moved funds.
+#[repr(C)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Pod, Zeroable, Debug)]
+pub struct Deleveraged {
+    pub obligation: Address,
+    pub repay_reserve: Address,
+    pub withdraw_reserve: Address,
+    pub side: u8,
+    /// Liquidity tokens the executor paid into the repay vault.
+    pub repaid: Le64,
+    /// Debt removed from the obligation, raw `Fraction` of liquidity tokens.
+    pub settled_sf: Le128,
+    /// Withdraw-reserve liquidity tokens the executor received.
+    pub received: Le64,
+    /// cTokens taken off the obligation's deposit.
+    pub seized_collateral: Le64,
+    /// Penalty rate applied, raw `Fraction`.
+    pub penalty_sf: Le128,
+    /// Obligation LTV (with borrow factors) at the step, raw `Fraction`.
+    pub ltv_sf: Le128,
+    /// Deleverage LTV the obligation exceeded, raw `Fraction`.
+    pub deleverage_ltv_sf: Le128,
+    /// The target side's total after the step, in liquidity tokens.
+    pub total_after: Le64,
+    /// 1 when this step brought the total to the cap and ended the deleverage.
+    pub ended: u8,
+}
+
+/// Logged when a deleverage stops: the cap was reached, or the council cancelled it.
+#[repr(C)]
+#[derive(Clone, Copy, Default, PartialEq, Eq, Pod, Zeroable, Debug)]
+pub struct DeleverageEnded {
+    pub reserve: Address,
+    pub side: u8,
+    /// [`ENDED_CAP_REACHED`] or [`ENDED_CANCELLED`].
+    pub reason: u8,
+    pub total: Le64,
+    pub target_cap: Le64,
+}
+
+/// Supply-side total: available + borrowed − protocol fees, rounded down to tokens (the smaller total keeps
+/// a deleverage from taking more than the excess).
+pub fn supply_total(reserve: &Reserve) -> Result<u64, BallastError> {
+    let total = reserve_math::total_liquidity(
+        reserve.available_amount.get(),
+        Fraction::from_raw(reserve.borrowed_amount_sf.get()),
+        Fraction::from_raw(reserve.protocol_fees_sf.get()),
+    )?;
+    Ok(total.to_u64_floor()?)
+}
+
+/// Borrow-side total: the borrowed amount including interest, rounded up to tokens (debt is owed).
+pub fn borrow_total(reserve: &Reserve) -> Result<u64, BallastError> {
+    Ok(Fraction::from_raw(reserve.borrowed_amount_sf.get()).to_u64_ceil()?)
+}
+
+/// The total that `side` of a deleverage measures.
+pub fn side_total(reserve: &Reserve, side: DeleverageSide) -> Result<u64, BallastError> {
+    match side {
+        DeleverageSide::Supply => supply_total(reserve),
+        DeleverageSide::Borrow => borrow_total(reserve),
+    }
+}
+
+/// Whether a deleverage runs on `side`; a flag byte other than 0 or 1 is refused.
+pub fn is_active(reserve: &Reserve, side: DeleverageSide) -> Result<bool, BallastError> {
+    deleverage_state(reserve, side).active.get().ok_or(BallastError::CorruptedAccountFlag)
+}
+
+fn deleverage_state(reserve: &Reserve, side: DeleverageSide) -> &DeleverageState {
+    // `index()` is 0 or 1 and the array has two entries.
+    &reserve.deleverage[side.index()]
+}
+
+/// The check deposits (supply side) and borrows (borrow side) apply while a deleverage runs: an operation
+/// that would leave the side's total at `new_total` is refused when that is above the new cap and above the
+/// current total, i.e. when it pushes the total further above the cap. Operations that lower the total, and
+/// every operation while no deleverage runs on `side`, pass.
+///
+/// `reserve` is the state before the operation.
+pub fn check_deleverage_cap(
+    reserve: &Reserve,
+    side: DeleverageSide,
+    new_total: u64,
+) -> Result<(), BallastError> {
+    if !is_active(reserve, side)? {
+        return Ok(());
+    }
+    let cap = deleverage_state(reserve, side).target_cap.get();
+    if new_total > cap && new_total > side_total(reserve, side)? {
+        return Err(BallastError::DeleverageCapExceeded);
+    }
+    Ok(())
+}
+
+/// Parameters of [`start_deleverage`], as decoded from `StartDeleverageArgs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StartParams {
+    pub side: DeleverageSide,
+    pub new_cap: u64,
+    /// 0 selects [`crate::instruction::DEFAULT_MARGIN_CALL_SLOTS`].
+    pub margin_call_slots: u64,
+    pub slots_per_bps: u64,
+    pub min_penalty_bps: u16,
+}
+
+/// Cuts `params.side`'s cap of `reserve` (at `reserve_address`) at `slot` and opens the margin call.
+///
+/// Refuses, in order: a zero `slots_per_bps` (`ZeroAmount`), a corrupted flag, a deleverage already running
+/// on the side (`DeleverageAlreadyActive`), a cap not below the current total (`DeleverageCapNotBelowTotal`),
+/// a minimum penalty above the reserve's max liquidation bonus (`DeleveragePenaltyTooHigh`). Writes nothing
+/// on error.
+pub fn start_deleverage(
+    reserve: &mut Reserve,
+    reserve_address: &Address,
+    params: &StartParams,
+    slot: u64,
+) -> Result<DeleverageStarted, BallastError> {
+    if params.slots_per_bps == 0 {
+        return Err(BallastError::ZeroAmount);
+    }
+    if is_active(reserve, params.side)? {
+        return Err(BallastError::DeleverageAlreadyActive);
+    }
+    let total = side_total(reserve, params.side)?;
+    if params.new_cap >= total {
+        return Err(BallastError::DeleverageCapNotBelowTotal);
+    }
+    if params.min_penalty_bps > reserve.config.max_liquidation_bonus_bps.get() {
+        return Err(BallastError::DeleveragePenaltyTooHigh);
+    }
+    let margin_call_slots = if params.margin_call_slots == 0 {
+        crate::instruction::DEFAULT_MARGIN_CALL_SLOTS
+    } else {
+        params.margin_call_slots
+    };
+    let margin_call_end_slot = slot.checked_add(margin_call_slots).ok_or(BallastError::MathOverflow)?;
+
+    reserve.deleverage[params.side.index()] = DeleverageState {
+        active: Flag::ON,
+        padding: [0; 5],
+        min_penalty_bps: Le16::new(params.min_penalty_bps),
+        target_cap: Le64::new(params.new_cap),
+        start_slot: Le64::new(slot),
+        margin_call_end_slot: Le64::new(margin_call_end_slot),
+        slots_per_bps: Le64::new(params.slots_per_bps),
+    };
+    Ok(DeleverageStarted {
+        reserve: *reserve_address,
+        side: params.side as u8,
+        total: Le64::new(total),
+        new_cap: Le64::new(params.new_cap),
+        start_slot: Le64::new(slot),
+        margin_call_end_slot: Le64::new(margin_call_end_slot),
+        slots_per_bps: Le64::new(params.slots_per_bps),
+        min_penalty_bps: Le16::new(params.min_penalty_bps),
+        liquidation_threshold_bps: reserve.config.liquidation_threshold_bps,
+    })
+}
+
+/// Stops the deleverage on `side` (`DeleverageNotActive` when none runs) and clears its state.
+pub fn cancel_deleverage(
+    reserve: &mut Reserve,
+    reserve_address: &Address,
+    side: DeleverageSide,
+) -> Result<DeleverageEnded, BallastError> {
+    if !is_active(reserve, side)? {
+        return Err(BallastError::DeleverageNotActive);
+    }
+    let total = side_total(reserve, side)?;
+    Ok(end(reserve, reserve_address, side, total, ENDED_CANCELLED))
+}
+
+fn end(
+    reserve: &mut Reserve,
+    reserve_address: &Address,
+    side: DeleverageSide,
+    total: u64,
+    reason: u8,
+) -> DeleverageEnded {
+    let target_cap = deleverage_state(reserve, side).target_cap;
+    reserve.deleverage[side.index()] = DeleverageState::default();
+    DeleverageEnded { reserve: *reserve_address, side: side as u8, reason, total: Le64::new(total), target_cap }
+}
+
+/// Inputs of one [`deleverage`] step besides the accounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeleverageParams {
+    pub side: DeleverageSide,
+    pub slot: u64,
+    /// Most liquidity the executor repays (`u64::MAX`: as much as allowed); non-zero.
+    pub max_repay: u64,
+    /// Fewest withdraw-reserve liquidity tokens the executor accepts.
+    pub min_received: u64,
+    /// Lowest max liquidation bonus among every reserve of the obligation, bps: the penalty's ceiling.
+    pub penalty_cap_bps: u16,
+}
+
+/// What one [`deleverage`] call did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeleverageOutcome {
+    /// The target total was already at or under the cap: the state is cleared and nothing else changed.
+    Ended(DeleverageEnded),
+    /// A step: the executor pays `repaid` into the repay vault and receives `received` from the withdraw
+    /// vault; `ended` is set when the step brought the total to the cap.
+    Step { step: Deleveraged, ended: Option<DeleverageEnded> },
+}
+
+/// Accounts of one [`deleverage`] step.
+pub struct DeleverageAccounts<'a> {
+    pub obligation: &'a mut Obligation,
+    pub obligation_address: &'a Address,
+    /// Reserve of the debt the executor repays (the target on the borrow side).
+    pub repay_reserve: &'a mut Reserve,
+    pub repay_reserve_address: &'a Address,
+    /// Reserve of the collateral the executor receives (the target on the supply side).
+    pub withdraw_reserve: &'a mut Reserve,
+    pub withdraw_reserve_address: &'a Address,
+}
+
+/// The amounts of a step, computed before anything is written.
+struct Plan {
+    repaid: u64,
+    settled: Fraction,
+    remaining_debt: Fraction,
+    received: u64,
+    seized: u64,
+    penalty: Fraction,
+    ltv: Fraction,
+    threshold: Fraction,
+    borrow_index: usize,
+    deposit_index: usize,
+}
+
+/// One deleverage step on an obligation. The caller has checked the accounts (market, freshness of both
+/// reserves and the obligation, loaded prices) and passes the lowest max liquidation bonus of every reserve
+/// the obligation holds.
+///
+/// 1. The target side (the withdraw reserve's supply, or the repay reserve's borrows) must be under
+///    deleverage (`DeleverageNotActive`). If its total is already at or under the cap, the state is cleared
+///    and [`DeleverageOutcome::Ended`] returned: this is how a deleverage ends by itself.
+/// 2. The margin call must be over (`MarginCallActive`); the obligation must hold the target asset
+///    (`DeleverageAssetNotHeld`), a borrow in the repay reserve (`BorrowNotFound`) and a deposit in the
+///    withdraw reserve (`DepositNotFound`); its LTV must exceed
+///    `deleverage_ltv(target LT, slots since the margin call ended, slots_per_bps)` (`NotDeleverageable`).
+/// 3. Penalty `p = min(deleverage_penalty(min, LTV, slots since end, cap), 1 − LTV without borrow factors)`:
+///    the second bound keeps a solvent position from being pushed into bad debt.
+/// 4. The executor repays `r` = the least of `max_repay`, the debt (rounded up), on the borrow side the
+///    proportional share `deleverage_amount(debt, excess, total)`, and what the collateral it may take covers
+///    at `1 + p`. That collateral is, on the supply side, `deleverage_amount(deposit in liquidity, excess,
+///    total)`, and on the borrow side the whole deposit; both within the vault's available liquidity.
+///    It receives the liquidity worth `settled × (1 + p)` (rounded down), and the obligation loses the
+///    cTokens that liquidity is worth (rounded up, in lenders' favour).
+/// 5. Zero amounts are refused (`AmountTooSmall`), fewer than `min_received` tokens too
+///    (`DeleverageSlippage`).
+///
+/// On success the obligation is marked stale, emptied entries are removed (keeping the order of the rest),
+/// and the side's state is cleared when the total is at or under the cap. Writes nothing on error.
+pub fn deleverage(
+    accounts: DeleverageAccounts<'_>,
+    params: &DeleverageParams,
+) -> Result<DeleverageOutcome, BallastError> {
+    let DeleverageAccounts {
+        obligation,
+        obligation_address,
+        repay_reserve,
+        repay_reserve_address,
+        withdraw_reserve,
+        withdraw_reserve_address,
+    } = accounts;
+    let side = params.side;
+    let (target, target_address) = match side {
+        DeleverageSide::Supply => (&*withdraw_reserve, withdraw_reserve_address),
+        DeleverageSide::Borrow => (&*repay_reserve, repay_reserve_address),
+    };
+    if !is_active(target, side)? {
+        return Err(BallastError::DeleverageNotActive);
+    }
+    let state = *deleverage_state(target, side);
+    let total = side_total(target, side)?;
+    let cap = state.target_cap.get();
+    if total <= cap {
+        let target = match side {
+            DeleverageSide::Supply => withdraw_reserve,
+            DeleverageSide::Borrow => repay_reserve,
+        };
+        return Ok(DeleverageOutcome::Ended(end(target, target_address, side, total, ENDED_CAP_REACHED)));
+    }
+    // total > cap, so the excess is positive.
+    let excess = total.checked_sub(cap).ok_or(BallastError::MathOverflow)?;
+
+    let plan = plan(obligation, repay_reserve, repay_reserve_address, withdraw_reserve, withdraw_reserve_address, &state, params, total, excess)?;
+
+    // Writes. Every amount was checked above; the updates below cannot fail except on impossible overflows,
+    // which are still checked and revert the whole instruction.
+    write_step(obligation, repay_reserve, withdraw_reserve, &plan)?;
+
+    let (target, total_after) = match side {
+        DeleverageSide::Supply => {
+            let total_after = supply_total(withdraw_reserve)?;
+            (withdraw_reserve, total_after)
+        }
+        DeleverageSide::Borrow => {
+            let total_after = borrow_total(repay_reserve)?;
+            (repay_reserve, total_after)
+        }
+    };
+    let ended = (total_after <= cap).then(|| end(target, target_address, side, total_after, ENDED_CAP_REACHED));
+    let step = Deleveraged {
+        obligation: *obligation_address,
+        repay_reserve: *repay_reserve_address,
+        withdraw_reserve: *withdraw_reserve_address,
+        side: side as u8,
+        repaid: Le64::new(plan.repaid),
+        settled_sf: Le128::new(plan.settled.raw()),
+        received: Le64::new(plan.received),
+        seized_collateral: Le64::new(plan.seized),
+        penalty_sf: Le128::new(plan.penalty.raw()),
+        ltv_sf: Le128::new(plan.ltv.raw()),
+        deleverage_ltv_sf: Le128::new(plan.threshold.raw()),
+        total_after: Le64::new(total_after),
+        ended: u8::from(ended.is_some()),
+    };
+    Ok(DeleverageOutcome::Step { step, ended })
+}
+
+/// The obligation's cached health, as the last refresh left it.
+pub fn cached_health(obligation: &Obligation) -> Health {
+    Health {
+        deposited_value: Fraction::from_raw(obligation.deposited_value_sf.get()),
+        allowed_borrow_value: Fraction::from_raw(obligation.allowed_borrow_value_sf.get()),
+        unhealthy_borrow_value: Fraction::from_raw(obligation.unhealthy_borrow_value_sf.get()),
+        borrowed_value: Fraction::from_raw(obligation.borrowed_value_sf.get()),
+        debt_value_bf: Fraction::from_raw(obligation.debt_value_bf_sf.get()),
+    }
+}
+
+/// The penalty rate of a step: `min(deleverage_penalty(..), 1 − LTV without borrow factors)`.
+pub fn step_penalty(
+    min_penalty_bps: u16,
+    health: &Health,
+    slots_since_margin_call_end: u64,
+    penalty_cap_bps: u16,
+) -> Fraction {
+    let penalty = math::deleverage_penalty(
+        Fraction::from_bps(u64::from(min_penalty_bps)),
+        health.ltv(),
+        slots_since_margin_call_end,
+        Fraction::from_bps(u64::from(penalty_cap_bps)),
+    );
+    penalty.min(Fraction::ONE.saturating_sub(health.ltv_no_bf()))
+}
+
+fn reserve_total_liquidity(reserve: &Reserve) -> Result<Fraction, MathError> {
+    reserve_math::total_liquidity(
+        reserve.available_amount.get(),
+        Fraction::from_raw(reserve.borrowed_amount_sf.get()),
+        Fraction::from_raw(reserve.protocol_fees_sf.get()),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan(
+    obligation: &Obligation,
+    repay_reserve: &Reserve,
+    repay_reserve_address: &Address,
+    withdraw_reserve: &Reserve,
+    withdraw_reserve_address: &Address,
+    state: &DeleverageState,
+    params: &DeleverageParams,
+    total: u64,
+    excess: u64,
+) -> Result<Plan, BallastError> {
+    let side = params.side;
+    let margin_call_end = state.margin_call_end_slot.get();
+    if params.slot < margin_call_end {
+        return Err(BallastError::MarginCallActive);
+    }
+    // slot >= margin_call_end.
+    let since_end = params.slot.checked_sub(margin_call_end).ok_or(BallastError::MathOverflow)?;
+
+    // The target asset, then the counterpart the step needs.
+    let deposit_index = obligation.find_deposit(withdraw_reserve_address);
+    let borrow_index = obligation.find_borrow(repay_reserve_address);
+    let holds_deposit = deposit_index.is_some_and(|i| obligation.deposits[i].collateral_amount.get() > 0);
+    let holds_borrow = borrow_index.is_some_and(|i| obligation.borrows[i].borrowed_amount_sf.get() > 0);
+    let (target_held, counterpart_missing) = match side {
+        DeleverageSide::Supply => (holds_deposit, BallastError::BorrowNotFound),
+        DeleverageSide::Borrow => (holds_borrow, BallastError::DepositNotFound),
+    };
+    if !target_held {
+        return Err(BallastError::DeleverageAssetNotHeld);
+    }
+    let (Some(deposit_index), Some(borrow_index)) =
+        (deposit_index.filter(|_| holds_deposit), borrow_index.filter(|_| holds_borrow))
+    else {
+        return Err(counterpart_missing);
+    };
+    let deposit = &obligation.deposits[deposit_index];
+    let borrow = &obligation.borrows[borrow_index];
+
+    // Eligibility against the decaying threshold of the target asset.
+    let target = match side {
+        DeleverageSide::Supply => withdraw_reserve,
+        DeleverageSide::Borrow => repay_reserve,
+    };
+    let health = cached_health(obligation);
+    let ltv = health.ltv();
+    let threshold = math::deleverage_ltv(
+        Fraction::from_bps(u64::from(target.config.liquidation_threshold_bps.get())),
+        since_end,
+        state.slots_per_bps.get(),
+    );
+    if !math::is_eligible(ltv, threshold) {
+        return Err(BallastError::NotDeleverageable);
+    }
+    let penalty = step_penalty(state.min_penalty_bps.get(), &health, since_end, params.penalty_cap_bps);
+    let incentive = Fraction::ONE.checked_add(penalty)?;
+
+    // The debt, brought up to the repay reserve's index (rounded up: the borrower owes it).
+    let repay_index = Fraction::from_raw(repay_reserve.cumulative_borrow_index_sf.get());
+    let debt = reserve_math::rescale_debt_ceil(
+        Fraction::from_raw(borrow.borrowed_amount_sf.get()),
+        Fraction::from_raw(borrow.cumulative_borrow_index_sf.get()),
+        repay_index,
+    )?;
+    let debt_tokens = debt.to_u64_ceil()?;
+
+    // The collateral the step may take, in withdraw-reserve liquidity (rounded down: the executor gets it).
+    let withdraw_total = reserve_total_liquidity(withdraw_reserve)?;
+    let withdraw_supply = withdraw_reserve.collateral_supply.get();
+    let ctokens = deposit.collateral_amount.get();
+    let deposit_liquidity =
+        reserve_math::collateral_to_liquidity_floor(ctokens, withdraw_total, withdraw_supply)?;
+    let available = withdraw_reserve.available_amount.get();
+    if available == 0 {
+        return Err(BallastError::InsufficientLiquidity);
+    }
+    let take_max = match side {
+        DeleverageSide::Supply => math::deleverage_amount(deposit_liquidity, excess, total)?,
+        DeleverageSide::Borrow => deposit_liquidity,
+    }
+    .min(available);
+
+    // Repay limits: what the collateral covers at 1 + p (rounded down), the debt, the borrow-side share.
+    let withdraw_price = Fraction::from_raw(withdraw_reserve.price_sf.get());
+    let withdraw_decimals = withdraw_reserve.liquidity_decimals;
+    let repay_price = Fraction::from_raw(repay_reserve.price_sf.get());
+    let repay_decimals = repay_reserve.liquidity_decimals;
+    let take_value = value::market_value(take_max, withdraw_price, withdraw_decimals)?;
+    let covered_value = take_value.checked_div(incentive)?;
+    let repay_by_collateral = value::amount_for_value_floor(covered_value, repay_price, repay_decimals)?;
+    let repay_cap = match side {
+        DeleverageSide::Supply => debt_tokens,
+        DeleverageSide::Borrow => math::deleverage_amount(debt_tokens, excess, total)?,
+    };
+    let repaid = params.max_repay.min(repay_by_collateral).min(repay_cap).min(debt_tokens);
+    if repaid == 0 {
+        return Err(BallastError::AmountTooSmall);
+    }
+    // Paying the rounded-up debt settles all of it; otherwise exactly what is paid.
+    let settled = Fraction::from_integer(repaid).min(debt);
+    let remaining_debt = debt.checked_sub(settled)?;
+
+    // What the executor receives: the settled debt's value times 1 + p, in withdraw liquidity, rounded down.
+    let settled_value = value::market_value_of_fraction(settled, repay_price, repay_decimals)?;
+    let seize_value = math::seize_value_floor(settled_value, penalty)?;
+    let received =
+        value::amount_for_value_floor(seize_value, withdraw_price, withdraw_decimals)?.min(take_max);
+    if received == 0 {
+        return Err(BallastError::AmountTooSmall);
+    }
+    if received < params.min_received {
+        return Err(BallastError::DeleverageSlippage);
+    }
+    // The cTokens that liquidity is worth, rounded up so the exchange rate never falls (lenders' favour).
+    let seized = reserve_math::liquidity_to_collateral_ceil(received, withdraw_total, withdraw_supply)?;
+    if seized == 0 {
+        return Err(BallastError::AmountTooSmall);
+    }
+    // received <= floor(ctokens × rate), so its cTokens rounded up never exceed the deposit.
+    if seized > ctokens {
+        return Err(BallastError::WithdrawTooLarge);
+    }
+    Ok(Plan {
+        repaid,
+        settled,
+        remaining_debt,
+        received,
+        seized,
+        penalty,
+        ltv,
+        threshold,
+        borrow_index,
+        deposit_index,
+    })
+}
+
+fn write_step(
+    obligation: &mut Obligation,
+    repay_reserve: &mut Reserve,
+    withdraw_reserve: &mut Reserve,
+    plan: &Plan,
+) -> Result<(), BallastError> {
+    // Repay reserve: the tokens arrive in the vault and the settled debt leaves the borrowed total. The
+    // obligation's debt was rounded up against the reserve's total, so the subtraction saturates at 0.
+    let available =
+        repay_reserve.available_amount.get().checked_add(plan.repaid).ok_or(BallastError::MathOverflow)?;
+    let borrowed = Fraction::from_raw(repay_reserve.borrowed_amount_sf.get()).saturating_sub(plan.settled);
+    repay_reserve.available_amount.set(available);
+    repay_reserve.borrowed_amount_sf.set(borrowed.raw());
+
+    // Withdraw reserve: the liquidity leaves the vault and the seized cTokens, burned when they were
+    // deposited as collateral, leave the supply.
+    let available = withdraw_reserve
+        .available_amount
+        .get()
+        .checked_sub(plan.received)
+        .ok_or(BallastError::InsufficientLiquidity)?;
+    let supply = withdraw_reserve
+        .collateral_supply
+        .get()
+        .checked_sub(plan.seized)
+        .ok_or(BallastError::MathOverflow)?;
+    withdraw_reserve.available_amount.set(available);
+    withdraw_reserve.collateral_supply.set(supply);
+
+    // Obligation: the debt is stored at the current index, the deposit shrinks, emptied entries go.
+    let repay_index = repay_reserve.cumulative_borrow_index_sf;
+    let borrow = &mut obligation.borrows[plan.borrow_index];
+    borrow.borrowed_amount_sf.set(plan.remaining_debt.raw());
+    borrow.cumulative_borrow_index_sf = repay_index;
+    let deposit = &mut obligation.deposits[plan.deposit_index];
+    let ctokens = deposit.collateral_amount.get().checked_sub(plan.seized).ok_or(BallastError::MathOverflow)?;
+    deposit.collateral_amount.set(ctokens);
+    if plan.remaining_debt.is_zero() {
+        remove_borrow(obligation, plan.borrow_index);
+    }
+    if ctokens == 0 {
+        remove_deposit(obligation, plan.deposit_index);
+    }
+    // The cached health no longer describes the position: the next health check needs a refresh.
+    obligation.last_refresh_slot.set(0);
+    Ok(())
+}
+
+/// Removes `deposits[index]`, shifting the later entries down so their order is kept.
+pub fn remove_deposit(obligation: &mut Obligation, index: usize) {
+    let count = usize::from(obligation.deposit_count).min(MAX_DEPOSITS);
+    if index >= count {
+        return;
+    }
+    obligation.deposits.copy_within(index.saturating_add(1)..count, index);
+    // count > index >= 0.
+    let last = count.saturating_sub(1);
+    obligation.deposits[last] = Default::default();
+    obligation.deposit_count = obligation.deposit_count.saturating_sub(1);
+}
+
+/// Removes `borrows[index]`, shifting the later entries down so their order is kept.
+pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
+    let count = usize::from(obligation.borrow_count).min(MAX_BORROWS);
+    if index >= count {
+        return;
+    }
+    obligation.borrows.copy_within(index.saturating_add(1)..count, index);
+    let last = count.saturating_sub(1);
+    obligation.borrows[last] = Default::default();
+    obligation.borrow_count = obligation.borrow_count.saturating_sub(1);
+}
