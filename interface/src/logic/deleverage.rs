@@ -623,3 +623,465 @@ pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
     obligation.borrows[last] = Default::default();
     obligation.borrow_count = obligation.borrow_count.saturating_sub(1);
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::arithmetic_side_effects)]
+
+    use {
+        super::*,
+        crate::state::{AccountHeader, AccountKind, ObligationBorrow, ObligationDeposit},
+        bytemuck::Zeroable,
+    };
+
+    const SLOTS_PER_BPS: u64 = 7_200;
+    /// 3.4 days at 2 slots per second.
+    const DAYS_3_4: u64 = 587_520;
+
+    fn reserve(available: u64, borrowed: u64, ctokens: u64, price: u64) -> Reserve {
+        let mut r = Reserve::zeroed();
+        r.header = AccountHeader::new(AccountKind::Reserve);
+        r.liquidity_decimals = 6;
+        r.available_amount.set(available);
+        r.borrowed_amount_sf.set(Fraction::from_integer(borrowed).raw());
+        r.collateral_supply.set(ctokens);
+        r.cumulative_borrow_index_sf.set(Fraction::ONE.raw());
+        r.price_sf.set(Fraction::from_integer(price).raw());
+        r.config.liquidation_threshold_bps.set(8_000);
+        r.config.max_liquidation_bonus_bps.set(1_000);
+        r
+    }
+
+    fn active(r: &mut Reserve, side: DeleverageSide, cap: u64, end: u64) {
+        r.deleverage[side.index()] = DeleverageState {
+            active: Flag::ON,
+            min_penalty_bps: Le16::new(50),
+            target_cap: Le64::new(cap),
+            start_slot: Le64::new(end - crate::instruction::DEFAULT_MARGIN_CALL_SLOTS),
+            margin_call_end_slot: Le64::new(end),
+            slots_per_bps: Le64::new(SLOTS_PER_BPS),
+            ..Default::default()
+        };
+    }
+
+    /// One deposit of `ctokens` in `collateral` worth `deposit_value`, one borrow of `debt` tokens in `debt_reserve`
+    /// worth `debt_value`, health cached as a refresh would (LT 80 %, LTV 75 %, borrow factor 1).
+    fn obligation(
+        collateral: &Address,
+        ctokens: u64,
+        deposit_value: u64,
+        debt_reserve: &Address,
+        debt: u64,
+        debt_value: u64,
+    ) -> Obligation {
+        let mut o = Obligation::zeroed();
+        o.header = AccountHeader::new(AccountKind::Obligation);
+        o.deposit_count = 1;
+        o.borrow_count = 1;
+        o.price_status = crate::state::PRICE_LOADED | crate::state::PRICE_FULLY_CHECKED;
+        o.deposits[0] = ObligationDeposit {
+            reserve: *collateral,
+            collateral_amount: Le64::new(ctokens),
+            market_value_sf: Le128::new(Fraction::from_integer(deposit_value).raw()),
+        };
+        o.borrows[0] = ObligationBorrow {
+            reserve: *debt_reserve,
+            borrowed_amount_sf: Le128::new(Fraction::from_integer(debt).raw()),
+            cumulative_borrow_index_sf: Le128::new(Fraction::ONE.raw()),
+            market_value_sf: Le128::new(Fraction::from_integer(debt_value).raw()),
+        };
+        let dv = Fraction::from_integer(deposit_value);
+        o.deposited_value_sf.set(dv.raw());
+        o.borrowed_value_sf.set(Fraction::from_integer(debt_value).raw());
+        o.debt_value_bf_sf.set(Fraction::from_integer(debt_value).raw());
+        o.allowed_borrow_value_sf.set(dv.checked_mul(Fraction::from_bps(7_500)).unwrap().raw());
+        o.unhealthy_borrow_value_sf.set(dv.checked_mul(Fraction::from_bps(8_000)).unwrap().raw());
+        o
+    }
+
+    fn rate(r: &Reserve) -> (Fraction, u64) {
+        (reserve_total_liquidity(r).unwrap(), r.collateral_supply.get())
+    }
+
+    /// `t1 / s1 >= t0 / s0`, exactly (cross-multiplied on 256 bits through u128 halves of small values).
+    fn rate_not_lower(before: (Fraction, u64), after: (Fraction, u64)) -> bool {
+        // t1 × s0 >= t0 × s1; totals stay below 2^100 here, supplies below 2^40.
+        let lhs = after.0.raw().checked_mul(u128::from(before.1));
+        let rhs = before.0.raw().checked_mul(u128::from(after.1));
+        lhs.unwrap() >= rhs.unwrap()
+    }
+
+    const TOKEN: u64 = 1_000_000;
+
+    #[test]
+    fn seed_threshold_penalty_cost_and_cap() {
+        // 80 % − 1 bps × 345 600 / 7 200 = 79.52 %.
+        let threshold = math::deleverage_ltv(Fraction::from_percent(80), 345_600, SLOTS_PER_BPS);
+        assert_eq!(threshold, Fraction::from_bps(7_952));
+        // 0.5 % + 0.80 × 3.4 (percent points per day) = 3.22 %, to within the rounding of 0.80.
+        let penalty = math::deleverage_penalty(
+            Fraction::from_bps(50),
+            Fraction::from_percent(80),
+            DAYS_3_4,
+            Fraction::from_percent(10),
+        );
+        let exact = Fraction::from_bps(322);
+        assert!(penalty <= exact && exact.raw() - penalty.raw() < 16, "{penalty:?}");
+        // 20 % deleveraged at 0.5 %: 0.1 % of the position.
+        let cost = math::penalty_value(Fraction::from_percent(20), Fraction::from_bps(50)).unwrap();
+        assert!(Fraction::from_bps(10).raw().abs_diff(cost.raw()) < 4, "{cost:?}");
+        // SOL 6 %, USDC 8 %, WETH 10 %: capped at 6 %, even after a long time.
+        let cap = math::lowest_penalty_cap(&[
+            Fraction::from_percent(6),
+            Fraction::from_percent(8),
+            Fraction::from_percent(10),
+        ]);
+        assert_eq!(cap, Fraction::from_percent(6));
+        assert_eq!(math::deleverage_penalty(Fraction::from_bps(50), Fraction::from_percent(80), 10 * DAYS_3_4, cap), cap);
+        // The step penalty: the same formula, also capped by 1 − LTV without borrow factors.
+        let mut health = Health::ZERO;
+        health.deposited_value = Fraction::from_integer(1_000);
+        health.debt_value_bf = Fraction::from_integer(800);
+        health.borrowed_value = Fraction::from_integer(800);
+        assert_eq!(step_penalty(50, &health, DAYS_3_4, 1_000), penalty.min(Fraction::from_percent(20)));
+        health.borrowed_value = Fraction::from_integer(970);
+        health.debt_value_bf = Fraction::from_integer(970);
+        assert_eq!(step_penalty(50, &health, 100 * DAYS_3_4, 1_000), Fraction::from_percent(3));
+    }
+
+    #[test]
+    fn totals_round_toward_the_smaller_excess() {
+        let mut r = reserve(800 * TOKEN, 200 * TOKEN, 1_000 * TOKEN, 10);
+        r.borrowed_amount_sf.set(Fraction::from_integer(200 * TOKEN).raw() + 1);
+        r.protocol_fees_sf.set(Fraction::from_integer(10).raw());
+        assert_eq!(supply_total(&r), Ok(1_000 * TOKEN - 10));
+        assert_eq!(borrow_total(&r), Ok(200 * TOKEN + 1));
+        assert_eq!(side_total(&r, DeleverageSide::Supply), supply_total(&r));
+        assert_eq!(side_total(&r, DeleverageSide::Borrow), borrow_total(&r));
+    }
+
+    #[test]
+    fn cap_check_refuses_only_growth_above_the_cap() {
+        let mut r = reserve(800 * TOKEN, 200 * TOKEN, 1_000 * TOKEN, 10);
+        // No deleverage: anything passes.
+        assert_eq!(check_deleverage_cap(&r, DeleverageSide::Supply, u64::MAX), Ok(()));
+        active(&mut r, DeleverageSide::Supply, 800 * TOKEN, 1_000_000);
+        // Above the cap and above the current total (1 000): refused.
+        assert_eq!(
+            check_deleverage_cap(&r, DeleverageSide::Supply, 1_000 * TOKEN + 1),
+            Err(BallastError::DeleverageCapExceeded)
+        );
+        // Lowering or keeping the total passes, even above the cap; so does anything at or under the cap.
+        assert_eq!(check_deleverage_cap(&r, DeleverageSide::Supply, 1_000 * TOKEN), Ok(()));
+        assert_eq!(check_deleverage_cap(&r, DeleverageSide::Supply, 900 * TOKEN), Ok(()));
+        assert_eq!(check_deleverage_cap(&r, DeleverageSide::Supply, 800 * TOKEN), Ok(()));
+        // The other side is independent.
+        assert_eq!(check_deleverage_cap(&r, DeleverageSide::Borrow, u64::MAX), Ok(()));
+        // Once the total is under the cap (state not yet cleared), growth is refused only past the cap.
+        let mut low = reserve(500 * TOKEN, 100 * TOKEN, 600 * TOKEN, 10);
+        active(&mut low, DeleverageSide::Borrow, 150 * TOKEN, 1_000_000);
+        assert_eq!(check_deleverage_cap(&low, DeleverageSide::Borrow, 150 * TOKEN), Ok(()));
+        assert_eq!(
+            check_deleverage_cap(&low, DeleverageSide::Borrow, 150 * TOKEN + 1),
+            Err(BallastError::DeleverageCapExceeded)
+        );
+        // A corrupted flag is never read as off.
+        low.deleverage[DELEVERAGE_BORROW_INDEX].active = Flag(2);
+        assert_eq!(
+            check_deleverage_cap(&low, DeleverageSide::Borrow, 0),
+            Err(BallastError::CorruptedAccountFlag)
+        );
+    }
+
+    const DELEVERAGE_BORROW_INDEX: usize = crate::state::DELEVERAGE_BORROW;
+
+    fn start_params(side: DeleverageSide, new_cap: u64) -> StartParams {
+        StartParams { side, new_cap, margin_call_slots: 0, slots_per_bps: SLOTS_PER_BPS, min_penalty_bps: 50 }
+    }
+
+    #[test]
+    fn start_and_cancel() {
+        let address = Address::new_from_array([3; 32]);
+        let mut r = reserve(800 * TOKEN, 200 * TOKEN, 1_000 * TOKEN, 10);
+        let before = r;
+        for (params, error) in [
+            (StartParams { slots_per_bps: 0, ..start_params(DeleverageSide::Supply, 1) }, BallastError::ZeroAmount),
+            (start_params(DeleverageSide::Supply, 1_000 * TOKEN), BallastError::DeleverageCapNotBelowTotal),
+            (start_params(DeleverageSide::Borrow, 200 * TOKEN), BallastError::DeleverageCapNotBelowTotal),
+            (
+                StartParams { min_penalty_bps: 1_001, ..start_params(DeleverageSide::Supply, 1) },
+                BallastError::DeleveragePenaltyTooHigh,
+            ),
+            (
+                StartParams { margin_call_slots: u64::MAX, ..start_params(DeleverageSide::Supply, 1) },
+                BallastError::MathOverflow,
+            ),
+        ] {
+            assert_eq!(start_deleverage(&mut r, &address, &params, 100), Err(error));
+            assert_eq!(r, before);
+        }
+        assert_eq!(cancel_deleverage(&mut r, &address, DeleverageSide::Supply), Err(BallastError::DeleverageNotActive));
+
+        let started = start_deleverage(&mut r, &address, &start_params(DeleverageSide::Supply, 800 * TOKEN), 100).unwrap();
+        assert_eq!(started.reserve, address);
+        assert_eq!(started.side, 0);
+        assert_eq!(started.total.get(), 1_000 * TOKEN);
+        assert_eq!(started.new_cap.get(), 800 * TOKEN);
+        assert_eq!(started.start_slot.get(), 100);
+        assert_eq!(started.margin_call_end_slot.get(), 100 + 518_400);
+        assert_eq!(started.slots_per_bps.get(), SLOTS_PER_BPS);
+        assert_eq!(started.min_penalty_bps.get(), 50);
+        assert_eq!(started.liquidation_threshold_bps.get(), 8_000);
+        let state = r.deleverage[crate::state::DELEVERAGE_SUPPLY];
+        assert!(state.active.is_on());
+        assert_eq!(state.target_cap.get(), 800 * TOKEN);
+        assert_eq!(state.margin_call_end_slot.get(), 518_500);
+        assert!(!r.deleverage[DELEVERAGE_BORROW_INDEX].active.is_on());
+        let running = r;
+        assert_eq!(
+            start_deleverage(&mut r, &address, &start_params(DeleverageSide::Supply, 700 * TOKEN), 101),
+            Err(BallastError::DeleverageAlreadyActive)
+        );
+        assert_eq!(r, running);
+        // The borrow side starts on its own, with an explicit margin call.
+        let params = StartParams { margin_call_slots: 10, ..start_params(DeleverageSide::Borrow, 150 * TOKEN) };
+        let started = start_deleverage(&mut r, &address, &params, 101).unwrap();
+        assert_eq!(started.margin_call_end_slot.get(), 111);
+        assert_eq!(started.total.get(), 200 * TOKEN);
+
+        let ended = cancel_deleverage(&mut r, &address, DeleverageSide::Supply).unwrap();
+        assert_eq!(ended.reason, ENDED_CANCELLED);
+        assert_eq!(ended.target_cap.get(), 800 * TOKEN);
+        assert_eq!(r.deleverage[crate::state::DELEVERAGE_SUPPLY], DeleverageState::default());
+        assert!(r.deleverage[DELEVERAGE_BORROW_INDEX].active.is_on());
+    }
+
+    struct Setup {
+        obligation: Obligation,
+        debt_reserve: Reserve,
+        collateral_reserve: Reserve,
+    }
+
+    const OBLIGATION: Address = Address::new_from_array([1; 32]);
+    const COLLATERAL: Address = Address::new_from_array([4; 32]);
+    const DEBT: Address = Address::new_from_array([5; 32]);
+    /// Margin call ends at this slot; steps run 3.4 days later.
+    const END: u64 = 1_000_000;
+
+    /// Collateral: 1 000 tokens supplied at $10 (200 borrowed), rate 1. Debt: 1 000 USDC borrowed at $1.
+    /// The obligation: 100 collateral tokens ($1 000) against 800 USDC: LTV 80 %.
+    fn setup(side: DeleverageSide) -> Setup {
+        let mut collateral_reserve = reserve(800 * TOKEN, 200 * TOKEN, 1_000 * TOKEN, 10);
+        let mut debt_reserve = reserve(500 * TOKEN, 1_000 * TOKEN, 1_500 * TOKEN, 1);
+        match side {
+            DeleverageSide::Supply => active(&mut collateral_reserve, side, 800 * TOKEN, END),
+            DeleverageSide::Borrow => active(&mut debt_reserve, side, 800 * TOKEN, END),
+        }
+        let obligation = obligation(&COLLATERAL, 100 * TOKEN, 1_000, &DEBT, 800 * TOKEN, 800);
+        Setup { obligation, debt_reserve, collateral_reserve }
+    }
+
+    fn params(side: DeleverageSide, slot: u64) -> DeleverageParams {
+        DeleverageParams { side, slot, max_repay: u64::MAX, min_received: 0, penalty_cap_bps: 1_000 }
+    }
+
+    fn run(s: &mut Setup, p: &DeleverageParams) -> Result<DeleverageOutcome, BallastError> {
+        deleverage(
+            DeleverageAccounts {
+                obligation: &mut s.obligation,
+                obligation_address: &OBLIGATION,
+                repay_reserve: &mut s.debt_reserve,
+                repay_reserve_address: &DEBT,
+                withdraw_reserve: &mut s.collateral_reserve,
+                withdraw_reserve_address: &COLLATERAL,
+            },
+            p,
+        )
+    }
+
+    fn as_step(outcome: DeleverageOutcome) -> (Deleveraged, Option<DeleverageEnded>) {
+        match outcome {
+            DeleverageOutcome::Step { step, ended } => (step, ended),
+            DeleverageOutcome::Ended(e) => panic!("ended: {e:?}"),
+        }
+    }
+
+    fn seed_penalty() -> Fraction {
+        math::deleverage_penalty(Fraction::from_bps(50), Fraction::from_percent(80), DAYS_3_4, Fraction::from_percent(10))
+    }
+
+    #[test]
+    fn supply_side_step() {
+        let mut s = setup(DeleverageSide::Supply);
+        let rates = (rate(&s.collateral_reserve), rate(&s.debt_reserve));
+        let (step, ended) = as_step(run(&mut s, &params(DeleverageSide::Supply, END + DAYS_3_4)).unwrap());
+        let penalty = seed_penalty();
+        assert_eq!(step.penalty_sf.get(), penalty.raw());
+        // Share of the collateral: 100 × 200 / 1 000 = 20 tokens ($200). Repay = $200 / 1.0322 in USDC.
+        let covered = Fraction::from_integer(200).checked_div(Fraction::ONE.checked_add(penalty).unwrap()).unwrap();
+        let repaid = value::amount_for_value_floor(covered, Fraction::ONE, 6).unwrap();
+        assert_eq!(step.repaid.get(), repaid);
+        assert_eq!(repaid, 193_760_899);
+        assert_eq!(step.settled_sf.get(), Fraction::from_integer(repaid).raw());
+        let received = value::amount_for_value_floor(
+            math::seize_value_floor(Fraction::from_integer(repaid).checked_div_int(TOKEN).unwrap(), penalty).unwrap(),
+            Fraction::from_integer(10),
+            6,
+        )
+        .unwrap();
+        assert_eq!(step.received.get(), received);
+        assert!(received <= 20 * TOKEN && received >= 20 * TOKEN - 2, "{received}");
+        // Rate 1: the cTokens equal the liquidity.
+        assert_eq!(step.seized_collateral.get(), received);
+        assert_eq!(step.total_after.get(), 1_000 * TOKEN - received);
+        assert!(ended.is_none());
+        assert_eq!(s.collateral_reserve.available_amount.get(), 800 * TOKEN - received);
+        assert_eq!(s.collateral_reserve.collateral_supply.get(), 1_000 * TOKEN - received);
+        assert_eq!(s.debt_reserve.available_amount.get(), 500 * TOKEN + repaid);
+        assert_eq!(s.debt_reserve.borrowed_amount_sf.get(), Fraction::from_integer(1_000 * TOKEN - repaid).raw());
+        assert_eq!(s.obligation.deposits[0].collateral_amount.get(), 100 * TOKEN - received);
+        assert_eq!(s.obligation.borrows[0].borrowed_amount_sf.get(), Fraction::from_integer(800 * TOKEN - repaid).raw());
+        assert_eq!(s.obligation.last_refresh_slot.get(), 0);
+        // Lenders untouched: both rates equal (the conversions are exact at rate 1).
+        assert_eq!(rate(&s.collateral_reserve).0.checked_div_int(rate(&s.collateral_reserve).1).unwrap(),
+            rates.0 .0.checked_div_int(rates.0 .1).unwrap());
+        assert!(rate_not_lower(rates.0, rate(&s.collateral_reserve)));
+        assert!(rate_not_lower(rates.1, rate(&s.debt_reserve)));
+    }
+
+    #[test]
+    fn borrow_side_step() {
+        let mut s = setup(DeleverageSide::Borrow);
+        let rates = (rate(&s.collateral_reserve), rate(&s.debt_reserve));
+        let (step, ended) = as_step(run(&mut s, &params(DeleverageSide::Borrow, END + DAYS_3_4)).unwrap());
+        let penalty = seed_penalty();
+        // Share of the debt: 800 × 200 / 1 000 = 160 USDC, settled exactly.
+        assert_eq!(step.repaid.get(), 160 * TOKEN);
+        assert_eq!(step.settled_sf.get(), Fraction::from_integer(160 * TOKEN).raw());
+        let seize = math::seize_value_floor(Fraction::from_integer(160), penalty).unwrap();
+        let received = value::amount_for_value_floor(seize, Fraction::from_integer(10), 6).unwrap();
+        assert_eq!(step.received.get(), received);
+        // $160 × 1.0322 = $165.152 = 16.5152 tokens.
+        assert!(received <= 16_515_200 && received >= 16_515_198, "{received}");
+        assert_eq!(step.total_after.get(), 840 * TOKEN);
+        assert!(ended.is_none());
+        assert_eq!(s.debt_reserve.borrowed_amount_sf.get(), Fraction::from_integer(840 * TOKEN).raw());
+        assert_eq!(s.debt_reserve.available_amount.get(), 660 * TOKEN);
+        assert_eq!(s.obligation.borrows[0].borrowed_amount_sf.get(), Fraction::from_integer(640 * TOKEN).raw());
+        assert_eq!(s.obligation.deposits[0].collateral_amount.get(), 100 * TOKEN - received);
+        assert!(rate_not_lower(rates.0, rate(&s.collateral_reserve)));
+        assert!(rate_not_lower(rates.1, rate(&s.debt_reserve)));
+        assert_eq!(rate(&s.debt_reserve), (Fraction::from_integer(1_500 * TOKEN), 1_500 * TOKEN));
+    }
+
+    #[test]
+    fn rejections_write_nothing() {
+        let cases: [(DeleverageSide, fn(&mut Setup), u64, DeleverageParams, BallastError); 9] = [
+            (DeleverageSide::Supply, |_| {}, END - 1, params(DeleverageSide::Supply, 0), BallastError::MarginCallActive),
+            (DeleverageSide::Borrow, |s| s.debt_reserve.deleverage = Default::default(), END, params(DeleverageSide::Borrow, 0), BallastError::DeleverageNotActive),
+            // LTV 79.9 % is not above the threshold right when the margin call ends (80 %).
+            (DeleverageSide::Supply, |s| s.obligation.debt_value_bf_sf.set(Fraction::from_integer(799).raw()), END, params(DeleverageSide::Supply, 0), BallastError::NotDeleverageable),
+            (DeleverageSide::Supply, |s| s.obligation.deposits[0].reserve = DEBT, END + DAYS_3_4, params(DeleverageSide::Supply, 0), BallastError::DeleverageAssetNotHeld),
+            (DeleverageSide::Borrow, |s| s.obligation.borrows[0].reserve = COLLATERAL, END + DAYS_3_4, params(DeleverageSide::Borrow, 0), BallastError::DeleverageAssetNotHeld),
+            (DeleverageSide::Supply, |s| s.obligation.borrows[0].reserve = COLLATERAL, END + DAYS_3_4, params(DeleverageSide::Supply, 0), BallastError::BorrowNotFound),
+            (DeleverageSide::Borrow, |s| s.obligation.deposits[0].reserve = DEBT, END + DAYS_3_4, params(DeleverageSide::Borrow, 0), BallastError::DepositNotFound),
+            (DeleverageSide::Supply, |_| {}, END + DAYS_3_4, DeleverageParams { min_received: 20 * TOKEN, ..params(DeleverageSide::Supply, 0) }, BallastError::DeleverageSlippage),
+            (DeleverageSide::Supply, |s| {
+                s.collateral_reserve.available_amount.set(0);
+                s.collateral_reserve.borrowed_amount_sf.set(Fraction::from_integer(1_000 * TOKEN).raw());
+            }, END + DAYS_3_4, params(DeleverageSide::Supply, 0), BallastError::InsufficientLiquidity),
+        ];
+        for (side, edit, slot, p, error) in cases {
+            let mut s = setup(side);
+            edit(&mut s);
+            let (o, d, c) = (s.obligation, s.debt_reserve, s.collateral_reserve);
+            assert_eq!(run(&mut s, &DeleverageParams { slot, ..p }), Err(error));
+            assert!(s.obligation == o && s.debt_reserve == d && s.collateral_reserve == c, "{error:?} wrote");
+        }
+    }
+
+    #[test]
+    fn ends_by_itself_at_the_cap() {
+        // Already at the cap: cleared, nothing else moves, even during the margin call.
+        let mut s = setup(DeleverageSide::Supply);
+        s.collateral_reserve.deleverage[0].target_cap.set(1_000 * TOKEN);
+        let (o, d) = (s.obligation, s.debt_reserve);
+        match run(&mut s, &params(DeleverageSide::Supply, 5)).unwrap() {
+            DeleverageOutcome::Ended(e) => {
+                assert_eq!((e.reason, e.total.get(), e.target_cap.get()), (ENDED_CAP_REACHED, 1_000 * TOKEN, 1_000 * TOKEN));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(s.collateral_reserve.deleverage[0], DeleverageState::default());
+        assert!(s.obligation == o && s.debt_reserve == d);
+        // A step that reaches the cap clears the state: cap 990, the step takes ~20 tokens.
+        let mut s = setup(DeleverageSide::Borrow);
+        s.debt_reserve.deleverage[1].target_cap.set(990 * TOKEN);
+        let (step, ended) = as_step(run(&mut s, &params(DeleverageSide::Borrow, END + DAYS_3_4)).unwrap());
+        // Share: 800 × 10 / 1 000 = 8 USDC, within the 10 of excess.
+        assert_eq!(step.repaid.get(), 8 * TOKEN);
+        assert!(ended.is_none());
+        let mut s2 = setup(DeleverageSide::Borrow);
+        s2.debt_reserve.deleverage[1].target_cap.set(999 * TOKEN);
+        s2.obligation.borrows[0].borrowed_amount_sf.set(Fraction::from_integer(1_000 * TOKEN).raw());
+        let (step, ended) = as_step(run(&mut s2, &params(DeleverageSide::Borrow, END + DAYS_3_4)).unwrap());
+        assert_eq!(step.repaid.get(), TOKEN);
+        assert_eq!(step.ended, 1);
+        assert_eq!(ended.unwrap().total.get(), 999 * TOKEN);
+        assert_eq!(s2.debt_reserve.deleverage[1], DeleverageState::default());
+    }
+
+    #[test]
+    fn exchange_rates_never_fall() {
+        // Odd exchange rates, prices, penalties and sizes: the withdraw reserve's rate never falls, and the
+        // repay reserve's neither; the withdraw rate is unchanged whenever the cToken conversion is exact.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..500 {
+            let side = if next(2) == 0 { DeleverageSide::Supply } else { DeleverageSide::Borrow };
+            let mut s = setup(side);
+            s.collateral_reserve.collateral_supply.set(900 * TOKEN + next(200 * TOKEN));
+            s.collateral_reserve.borrowed_amount_sf.set(Fraction::from_integer(200 * TOKEN).raw() + u128::from(next(u64::MAX)));
+            s.collateral_reserve.price_sf.set(Fraction::from_integer(1 + next(50)).raw() + u128::from(next(1 << 50)));
+            s.debt_reserve.price_sf.set(Fraction::ONE.raw() + u128::from(next(1 << 50)));
+            s.obligation.deposits[0].collateral_amount.set(1 + next(100 * TOKEN));
+            s.obligation.borrows[0].borrowed_amount_sf.set(Fraction::from_integer(1 + next(800 * TOKEN)).raw() + u128::from(next(1 << 59)));
+            let before = (rate(&s.collateral_reserve), rate(&s.debt_reserve));
+            let slot = END + next(10 * DAYS_3_4);
+            let p = DeleverageParams { max_repay: 1 + next(u64::MAX - 1), ..params(side, slot) };
+            let Ok(outcome) = run(&mut s, &p) else { continue };
+            let (step, _) = as_step(outcome);
+            assert!(rate_not_lower(before.0, rate(&s.collateral_reserve)));
+            assert!(rate_not_lower(before.1, rate(&s.debt_reserve)));
+            let exact = u128::from(step.received.get()) * u128::from(before.0 .1) * (1u128 << 60)
+                % before.0 .0.raw()
+                == 0;
+            if exact {
+                assert!(rate_not_lower(rate(&s.collateral_reserve), before.0));
+            }
+            assert!(step.repaid.get() <= p.max_repay);
+            assert!(step.total_after.get() >= 800 * TOKEN || step.ended == 1);
+        }
+    }
+
+    #[test]
+    fn emptied_entries_are_removed_in_order() {
+        let mut o = obligation(&COLLATERAL, 1, 1, &DEBT, 1, 1);
+        o.deposit_count = 3;
+        o.deposits[1].reserve = DEBT;
+        o.deposits[2].reserve = OBLIGATION;
+        remove_deposit(&mut o, 0);
+        assert_eq!(o.deposit_count, 2);
+        assert_eq!((o.deposits[0].reserve, o.deposits[1].reserve), (DEBT, OBLIGATION));
+        assert_eq!(o.deposits[2], ObligationDeposit::default());
+        remove_borrow(&mut o, 0);
+        assert_eq!(o.borrow_count, 0);
+        remove_borrow(&mut o, 0);
+        assert_eq!(o.borrow_count, 0);
+    }
+}
