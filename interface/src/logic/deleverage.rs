@@ -311,6 +311,7 @@ struct Plan {
 ///
 /// On success the obligation is marked stale, emptied entries are removed (keeping the order of the rest),
 /// and the side's state is cleared when the total is at or under the cap. Writes nothing on error.
+#[inline(never)]
 pub fn deleverage(
     accounts: DeleverageAccounts<'_>,
     params: &DeleverageParams,
@@ -344,7 +345,15 @@ pub fn deleverage(
     // total > cap, so the excess is positive.
     let excess = total.checked_sub(cap).ok_or(BallastError::MathOverflow)?;
 
-    let plan = plan(obligation, repay_reserve, repay_reserve_address, withdraw_reserve, withdraw_reserve_address, &state, params, total, excess)?;
+    let context = PlanContext {
+        repay_reserve_address,
+        withdraw_reserve_address,
+        state: &state,
+        params,
+        total,
+        excess,
+    };
+    let plan = plan(obligation, repay_reserve, withdraw_reserve, &context)?;
 
     // Writes. Every amount was checked above; the updates below cannot fail except on impossible overflows,
     // which are still checked and revert the whole instruction.
@@ -414,18 +423,27 @@ fn reserve_total_liquidity(reserve: &Reserve) -> Result<Fraction, MathError> {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What [`plan`] needs besides the three accounts.
+#[derive(Clone, Copy)]
+struct PlanContext<'a> {
+    repay_reserve_address: &'a Address,
+    withdraw_reserve_address: &'a Address,
+    state: &'a DeleverageState,
+    params: &'a DeleverageParams,
+    total: u64,
+    excess: u64,
+}
+
+// Kept out of line (as are `deleverage` and `write_step`) so that each has its own stack frame: inlined into
+// one function they would exceed the 4 KiB SBF frame.
+#[inline(never)]
 fn plan(
     obligation: &Obligation,
     repay_reserve: &Reserve,
-    repay_reserve_address: &Address,
     withdraw_reserve: &Reserve,
-    withdraw_reserve_address: &Address,
-    state: &DeleverageState,
-    params: &DeleverageParams,
-    total: u64,
-    excess: u64,
+    context: &PlanContext<'_>,
 ) -> Result<Plan, BallastError> {
+    let PlanContext { repay_reserve_address, withdraw_reserve_address, state, params, total, excess } = *context;
     let side = params.side;
     let margin_call_end = state.margin_call_end_slot.get();
     if params.slot < margin_call_end {
@@ -551,6 +569,7 @@ fn plan(
     })
 }
 
+#[inline(never)]
 fn write_step(
     obligation: &mut Obligation,
     repay_reserve: &mut Reserve,
