@@ -46,9 +46,7 @@ const STEP_SLOTS: u64 = 2_500;
 /// reserve keys, market, amount); borrow(obligation, owner, destination, reserve keys, market, amount).
 mod lending {
     use {
-        ballast_interface::client,
-        ballast_tests::fixtures::ReserveKeys,
-        solana_address::Address,
+        ballast_interface::client, ballast_tests::fixtures::ReserveKeys, solana_address::Address,
         solana_instruction::Instruction,
     };
 
@@ -173,22 +171,44 @@ impl World {
             keeper_target: Address::default(),
         };
         world.refresh_reserves();
-        let ix = lending::deposit_liquidity(&market, &world.usdc, &lender.pubkey(), &lender_usdc, &lender_c, 2_000 * TOKEN);
+        let ix = lending::deposit_liquidity(
+            &market,
+            &world.usdc,
+            &lender.pubkey(),
+            &lender_usdc,
+            &lender_c,
+            2_000 * TOKEN,
+        );
         world.svm.must_send("deposit_liquidity", &[ix], &[&lender]);
 
         for i in 0..BORROWERS {
             let ltv_bps = 5_500 + 100 * i as u64;
             let owner = world.svm.new_wallet(1_000_000_000);
             let wallet_target = world.svm.create_token_account(&world.target.liquidity_mint, &owner.pubkey());
-            let wallet_ctokens = world.svm.create_token_account(&world.target.collateral_mint, &owner.pubkey());
+            let wallet_ctokens =
+                world.svm.create_token_account(&world.target.collateral_mint, &owner.pubkey());
             let wallet_usdc = world.svm.create_token_account(&world.usdc.liquidity_mint, &owner.pubkey());
             world.svm.mint_to(&world.target.liquidity_mint, &wallet_target, 5 * TOKEN);
             let obligation = pda::find_obligation(&market, &owner.pubkey(), 0).0;
             world.refresh_reserves();
             let ixs = [
                 lending::init_obligation(&market, &owner.pubkey(), 0),
-                lending::deposit_liquidity(&market, &world.target, &owner.pubkey(), &wallet_target, &wallet_ctokens, 5 * TOKEN),
-                lending::deposit_collateral(&market, &world.target, &obligation, &owner.pubkey(), &wallet_ctokens, 5 * TOKEN),
+                lending::deposit_liquidity(
+                    &market,
+                    &world.target,
+                    &owner.pubkey(),
+                    &wallet_target,
+                    &wallet_ctokens,
+                    5 * TOKEN,
+                ),
+                lending::deposit_collateral(
+                    &market,
+                    &world.target,
+                    &obligation,
+                    &owner.pubkey(),
+                    &wallet_ctokens,
+                    5 * TOKEN,
+                ),
             ];
             world.svm.must_send("open position", &ixs, &[&owner]);
             // $50 of collateral: borrow $50 × LTV.
@@ -196,7 +216,15 @@ impl World {
             world.refresh_reserves();
             let ixs = [
                 lending::refresh_obligation(&obligation, &[world.target.reserve]),
-                lending::borrow(&market, &world.usdc, &obligation, &owner.pubkey(), &wallet_usdc, &[world.target.reserve], amount),
+                lending::borrow(
+                    &market,
+                    &world.usdc,
+                    &obligation,
+                    &owner.pubkey(),
+                    &wallet_usdc,
+                    &[world.target.reserve],
+                    amount,
+                ),
             ];
             world.svm.must_send("borrow", &ixs, &[&owner]);
             world.borrowers.push(Borrower { owner, obligation, ltv_bps, first_deleverage_slot: None });
@@ -419,11 +447,8 @@ fn run(side: DeleverageSide) {
     assert_eq!(target.deleverage[side.index()], Default::default());
 
     // Higher-LTV positions were deleveraged no later than lower ones (those never reached are last).
-    let mut by_ltv: Vec<(u64, u64)> = world
-        .borrowers
-        .iter()
-        .map(|b| (b.ltv_bps, b.first_deleverage_slot.unwrap_or(u64::MAX)))
-        .collect();
+    let mut by_ltv: Vec<(u64, u64)> =
+        world.borrowers.iter().map(|b| (b.ltv_bps, b.first_deleverage_slot.unwrap_or(u64::MAX))).collect();
     by_ltv.sort_by(|a, b| b.0.cmp(&a.0));
     for pair in by_ltv.windows(2) {
         assert!(pair[0].1 <= pair[1].1, "LTV {} deleveraged after LTV {}", pair[0].0, pair[1].0);

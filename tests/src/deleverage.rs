@@ -117,10 +117,16 @@ impl World {
         let (obligation, mut ob) = obligation_state(&market, &borrower, 0);
         let value = |v: u64| Le128::new(Fraction::from_integer(v).raw());
         ob.deposit_count = 2;
-        ob.deposits[0] =
-            ObligationDeposit { reserve: c.reserve, collateral_amount: Le64::new(100 * TOKEN), market_value_sf: value(1_000) };
-        ob.deposits[1] =
-            ObligationDeposit { reserve: o.reserve, collateral_amount: Le64::new(100 * TOKEN), market_value_sf: value(100) };
+        ob.deposits[0] = ObligationDeposit {
+            reserve: c.reserve,
+            collateral_amount: Le64::new(100 * TOKEN),
+            market_value_sf: value(1_000),
+        };
+        ob.deposits[1] = ObligationDeposit {
+            reserve: o.reserve,
+            collateral_amount: Le64::new(100 * TOKEN),
+            market_value_sf: value(100),
+        };
         ob.borrow_count = 1;
         ob.borrows[0] = ObligationBorrow {
             reserve: d.reserve,
@@ -154,8 +160,12 @@ impl World {
     pub fn deleveraging(side: DeleverageSide) -> Self {
         let mut world = Self::new();
         match side {
-            DeleverageSide::Supply => world.edit_reserve(at::C_RESERVE, |r| r.deleverage[DELEVERAGE_SUPPLY] = running(NEW_CAP)),
-            DeleverageSide::Borrow => world.edit_reserve(at::D_RESERVE, |r| r.deleverage[DELEVERAGE_BORROW] = running(NEW_CAP)),
+            DeleverageSide::Supply => {
+                world.edit_reserve(at::C_RESERVE, |r| r.deleverage[DELEVERAGE_SUPPLY] = running(NEW_CAP))
+            }
+            DeleverageSide::Borrow => {
+                world.edit_reserve(at::D_RESERVE, |r| r.deleverage[DELEVERAGE_BORROW] = running(NEW_CAP))
+            }
         }
         world
     }

@@ -38,7 +38,8 @@ fn reject(world: &World, ix: &Instruction, expected: BallastError) {
 #[test]
 fn clears_the_cancelled_side_only() {
     let world = both_running();
-    let ix = client::cancel_deleverage(&world.c.reserve, &world.market, &world.council, DeleverageSide::Supply);
+    let ix =
+        client::cancel_deleverage(&world.c.reserve, &world.market, &world.council, DeleverageSide::Supply);
     let mut mollusk = mollusk();
     mollusk.warp_to_slot(STEP_SLOT);
     let result = mollusk.process_instruction(&ix, &world.accounts_for(&ix));
@@ -54,7 +55,8 @@ fn clears_the_cancelled_side_only() {
 #[test]
 fn rejects_a_side_with_no_deleverage() {
     let world = World::new();
-    let ix = client::cancel_deleverage(&world.c.reserve, &world.market, &world.council, DeleverageSide::Borrow);
+    let ix =
+        client::cancel_deleverage(&world.c.reserve, &world.market, &world.council, DeleverageSide::Borrow);
     reject(&world, &ix, BallastError::DeleverageNotActive);
 }
 
@@ -65,7 +67,8 @@ fn rejects_anyone_but_the_council() {
     world.accounts.push((impostor, ballast_tests::wallet(1_000_000_000)));
     let ix = client::cancel_deleverage(&world.c.reserve, &world.market, &impostor, DeleverageSide::Supply);
     reject(&world, &ix, BallastError::InvalidAuthority);
-    let mut unsigned = client::cancel_deleverage(&world.c.reserve, &world.market, &world.council, DeleverageSide::Supply);
+    let mut unsigned =
+        client::cancel_deleverage(&world.c.reserve, &world.market, &world.council, DeleverageSide::Supply);
     unsigned.accounts[2].is_signer = false;
     reject(&world, &unsigned, BallastError::MissingSigner);
 }
@@ -73,7 +76,8 @@ fn rejects_anyone_but_the_council() {
 #[test]
 fn rejects_an_unknown_side_and_bad_data() {
     let world = both_running();
-    let ix = client::cancel_deleverage(&world.c.reserve, &world.market, &world.council, DeleverageSide::Supply);
+    let ix =
+        client::cancel_deleverage(&world.c.reserve, &world.market, &world.council, DeleverageSide::Supply);
     let mut bad_side = ix.clone();
     bad_side.data[1] = 7;
     reject(&world, &bad_side, BallastError::InvalidDeleverageSide);

@@ -49,14 +49,23 @@ fn account<'a>(result: &'a InstructionResult, key: &Address) -> &'a Account {
 /// The penalty of the fixture's obligation (LTV 80 %) `slots` after the margin call, capped at O's 6 %.
 fn expected_penalty(world: &World, slots: u64) -> Fraction {
     let health = cached_health(&world.obligation_state());
-    assert_eq!(health.ltv(), Fraction::from_integer(880).checked_div_ceil(Fraction::from_integer(1_100)).unwrap());
-    math::deleverage_penalty(Fraction::from_bps(u64::from(MIN_PENALTY_BPS)), health.ltv(), slots, Fraction::from_bps(600))
-        .min(Fraction::ONE.saturating_sub(health.ltv_no_bf()))
+    assert_eq!(
+        health.ltv(),
+        Fraction::from_integer(880).checked_div_ceil(Fraction::from_integer(1_100)).unwrap()
+    );
+    math::deleverage_penalty(
+        Fraction::from_bps(u64::from(MIN_PENALTY_BPS)),
+        health.ltv(),
+        slots,
+        Fraction::from_bps(600),
+    )
+    .min(Fraction::ONE.saturating_sub(health.ltv_no_bf()))
 }
 
 /// Withdraw-reserve liquidity worth `settled` USDC × (1 + penalty), at $10 per C token.
 fn expected_received(settled: u64, penalty: Fraction) -> u64 {
-    let settled_value = value::market_value_of_fraction(Fraction::from_integer(settled), Fraction::ONE, 6).unwrap();
+    let settled_value =
+        value::market_value_of_fraction(Fraction::from_integer(settled), Fraction::ONE, 6).unwrap();
     let seize = math::seize_value_floor(settled_value, penalty).unwrap();
     value::amount_for_value_floor(seize, Fraction::from_integer(10), 6).unwrap()
 }
@@ -79,7 +88,12 @@ fn balances(result: &InstructionResult, world: &World) -> Balances {
 
 /// Checks a successful step that repaid `repaid` D and paid `received` C (at exchange rate 1), and that both
 /// vaults hold exactly their reserve's available amount.
-fn assert_step(world: &World, result: &InstructionResult, repaid: u64, received: u64) -> (Reserve, Reserve, Obligation) {
+fn assert_step(
+    world: &World,
+    result: &InstructionResult,
+    repaid: u64,
+    received: u64,
+) -> (Reserve, Reserve, Obligation) {
     assert_eq!(result.program_result, ProgramResult::Success);
     let b = balances(result, world);
     assert_eq!(b.executor_d, 1_000 * TOKEN - repaid);
@@ -96,7 +110,10 @@ fn assert_step(world: &World, result: &InstructionResult, repaid: u64, received:
     assert_eq!(c.collateral_supply.get(), 1_000 * TOKEN - received);
     assert_eq!(
         d.borrowed_amount_sf.get(),
-        Fraction::from_raw(d_before.borrowed_amount_sf.get()).checked_sub(Fraction::from_integer(repaid)).unwrap().raw()
+        Fraction::from_raw(d_before.borrowed_amount_sf.get())
+            .checked_sub(Fraction::from_integer(repaid))
+            .unwrap()
+            .raw()
     );
     // Lenders untouched: both exchange rates exactly equal (every conversion here is exact).
     let (before, after) = (exchange_rate(&c_before), exchange_rate(&c));
@@ -130,7 +147,8 @@ fn supply_side_step_repays_debt_and_redeems_the_target_collateral() {
     // The share of the target collateral: 100 × (1,000 − 800) / 1,000 = 20 C ($200), so the executor repays
     // $200 / 1.0322 of D and receives 20 C (less rounding).
     assert_eq!(math::deleverage_amount(100 * TOKEN, 200 * TOKEN, 1_000 * TOKEN), Ok(20 * TOKEN));
-    let covered = Fraction::from_integer(200).checked_div(Fraction::ONE.checked_add(penalty).unwrap()).unwrap();
+    let covered =
+        Fraction::from_integer(200).checked_div(Fraction::ONE.checked_add(penalty).unwrap()).unwrap();
     let repaid = value::amount_for_value_floor(covered, Fraction::ONE, 6).unwrap();
     assert_eq!(repaid, 193_760_899);
     let received = expected_received(repaid, penalty);
@@ -245,7 +263,9 @@ fn an_odd_exchange_rate_rounds_in_lenders_favour() {
     // Share: 110 × 220 / 1,100 = 22 C at most.
     assert!(received <= 22 * TOKEN && received > 21 * TOKEN, "{received}");
     let seized = before.collateral_supply.get() - c.collateral_supply.get();
-    let total = reserve_math::total_liquidity(800 * TOKEN, Fraction::from_integer(300 * TOKEN), Fraction::ZERO).unwrap();
+    let total =
+        reserve_math::total_liquidity(800 * TOKEN, Fraction::from_integer(300 * TOKEN), Fraction::ZERO)
+            .unwrap();
     assert_eq!(seized, reserve_math::liquidity_to_collateral_ceil(received, total, 1_000 * TOKEN).unwrap());
     // Never lower, and higher only by the cToken rounding.
     assert!(rate_not_lower(exchange_rate(&before), exchange_rate(&c)));
@@ -309,13 +329,22 @@ fn rejects_stale_or_priceless_reserves_and_obligations() {
         edit(&mut world);
         reject(&world, &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 0), expected);
     };
-    stale(&|w| w.edit_reserve(at::C_RESERVE, |r| r.last_update_slot.set(STEP_SLOT - 1)), BallastError::ReserveStale);
-    stale(&|w| w.edit_reserve(at::D_RESERVE, |r| r.last_update_slot.set(STEP_SLOT - 1)), BallastError::ReserveStale);
+    stale(
+        &|w| w.edit_reserve(at::C_RESERVE, |r| r.last_update_slot.set(STEP_SLOT - 1)),
+        BallastError::ReserveStale,
+    );
+    stale(
+        &|w| w.edit_reserve(at::D_RESERVE, |r| r.last_update_slot.set(STEP_SLOT - 1)),
+        BallastError::ReserveStale,
+    );
     stale(&|w| w.edit_reserve(at::D_RESERVE, |r| r.price_status = 0), BallastError::PriceNotLoaded);
     stale(&|w| w.edit_obligation(|o| o.last_refresh_slot.set(STEP_SLOT - 1)), BallastError::ObligationStale);
     stale(&|w| w.edit_obligation(|o| o.price_status = 0), BallastError::PriceNotLoaded);
     stale(&|w| w.edit_obligation(|o| o.market = Address::new_unique()), BallastError::MarketMismatch);
-    stale(&|w| w.edit_reserve(at::D_RESERVE, |r| r.market = Address::new_unique()), BallastError::MarketMismatch);
+    stale(
+        &|w| w.edit_reserve(at::D_RESERVE, |r| r.market = Address::new_unique()),
+        BallastError::MarketMismatch,
+    );
 }
 
 #[test]
@@ -345,7 +374,11 @@ fn rejects_a_missing_reserve_of_the_obligation() {
 #[test]
 fn rejects_a_side_with_no_deleverage() {
     let world = World::deleveraging(DeleverageSide::Supply);
-    reject(&world, &world.deleverage_ix(DeleverageSide::Borrow, DELEVERAGE_MAX, 0), BallastError::DeleverageNotActive);
+    reject(
+        &world,
+        &world.deleverage_ix(DeleverageSide::Borrow, DELEVERAGE_MAX, 0),
+        BallastError::DeleverageNotActive,
+    );
 }
 
 #[test]
@@ -356,7 +389,12 @@ fn rejects_a_step_during_the_margin_call() {
         world.edit_reserve(index, |r| r.last_update_slot.set(slot));
     }
     world.edit_obligation(|o| o.last_refresh_slot.set(slot));
-    reject_at(&world, &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 0), slot, BallastError::MarginCallActive);
+    reject_at(
+        &world,
+        &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 0),
+        slot,
+        BallastError::MarginCallActive,
+    );
 }
 
 #[test]
@@ -364,18 +402,21 @@ fn rejects_an_obligation_at_or_under_the_deleverage_ltv() {
     // 3.4 days after the margin call the deleverage LTV is 80 % − 81 bps = 79.19 %; LTV 79 % is not above it.
     let mut world = World::deleveraging(DeleverageSide::Supply);
     world.edit_obligation(|o| ballast_tests::deleverage::refreshed(o, 1_100, 869, STEP_SLOT));
-    assert_eq!(
-        math::deleverage_ltv(Fraction::from_bps(8_000), DAYS_3_4, 7_200),
-        Fraction::from_bps(7_919)
+    assert_eq!(math::deleverage_ltv(Fraction::from_bps(8_000), DAYS_3_4, 7_200), Fraction::from_bps(7_919));
+    reject(
+        &world,
+        &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 0),
+        BallastError::NotDeleverageable,
     );
-    reject(&world, &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 0), BallastError::NotDeleverageable);
 }
 
 #[test]
 fn rejects_an_obligation_without_the_target_asset() {
     // Supply side on D: the obligation has no D collateral.
     let mut world = World::new();
-    world.edit_reserve(at::D_RESERVE, |r| r.deleverage[DELEVERAGE_SUPPLY] = ballast_tests::deleverage::running(NEW_CAP));
+    world.edit_reserve(at::D_RESERVE, |r| {
+        r.deleverage[DELEVERAGE_SUPPLY] = ballast_tests::deleverage::running(NEW_CAP)
+    });
     let mut accounts = world.deleverage_accounts();
     accounts.withdraw_reserve = world.d.reserve;
     accounts.withdraw_vault = world.d.liquidity_vault;
@@ -390,5 +431,9 @@ fn rejects_an_obligation_without_the_target_asset() {
 #[test]
 fn rejects_a_step_below_the_executors_minimum() {
     let world = World::deleveraging(DeleverageSide::Supply);
-    reject(&world, &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 20 * TOKEN), BallastError::DeleverageSlippage);
+    reject(
+        &world,
+        &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 20 * TOKEN),
+        BallastError::DeleverageSlippage,
+    );
 }

@@ -83,7 +83,12 @@ fn rejects_a_signer_that_is_not_the_risk_council() {
     let mut world = World::new();
     let impostor = Address::new_unique();
     world.accounts.push((impostor, ballast_tests::wallet(1_000_000_000)));
-    let ix = client::start_deleverage(&world.c.reserve, &world.market, &impostor, &args(DeleverageSide::Supply, NEW_CAP, 0));
+    let ix = client::start_deleverage(
+        &world.c.reserve,
+        &world.market,
+        &impostor,
+        &args(DeleverageSide::Supply, NEW_CAP, 0),
+    );
     reject(&world, &ix, BallastError::InvalidAuthority);
 }
 
@@ -107,8 +112,16 @@ fn rejects_an_unknown_side() {
 fn rejects_a_cap_not_below_the_total() {
     let world = World::new();
     // Supply total 1,000; borrow total 200.
-    for (side, cap) in [(DeleverageSide::Supply, 1_000 * TOKEN), (DeleverageSide::Supply, 2_000 * TOKEN), (DeleverageSide::Borrow, 200 * TOKEN)] {
-        reject(&world, &start(&world, &world.c.reserve, &args(side, cap, 0)), BallastError::DeleverageCapNotBelowTotal);
+    for (side, cap) in [
+        (DeleverageSide::Supply, 1_000 * TOKEN),
+        (DeleverageSide::Supply, 2_000 * TOKEN),
+        (DeleverageSide::Borrow, 200 * TOKEN),
+    ] {
+        reject(
+            &world,
+            &start(&world, &world.c.reserve, &args(side, cap, 0)),
+            BallastError::DeleverageCapNotBelowTotal,
+        );
     }
 }
 
@@ -116,7 +129,11 @@ fn rejects_a_cap_not_below_the_total() {
 fn rejects_a_second_start_on_the_same_side() {
     let mut world = World::new();
     world.edit_reserve(at::C_RESERVE, |r| r.deleverage[DELEVERAGE_SUPPLY] = running(900 * TOKEN));
-    reject(&world, &start(&world, &world.c.reserve, &args(DeleverageSide::Supply, NEW_CAP, 0)), BallastError::DeleverageAlreadyActive);
+    reject(
+        &world,
+        &start(&world, &world.c.reserve, &args(DeleverageSide::Supply, NEW_CAP, 0)),
+        BallastError::DeleverageAlreadyActive,
+    );
 }
 
 #[test]
@@ -132,14 +149,22 @@ fn rejects_zero_slots_per_bps_and_a_penalty_above_the_max_bonus() {
 fn rejects_a_stale_reserve() {
     let mut world = World::new();
     world.edit_reserve(at::C_RESERVE, |r| r.last_update_slot.set(STEP_SLOT - 1));
-    reject(&world, &start(&world, &world.c.reserve, &args(DeleverageSide::Supply, NEW_CAP, 0)), BallastError::ReserveStale);
+    reject(
+        &world,
+        &start(&world, &world.c.reserve, &args(DeleverageSide::Supply, NEW_CAP, 0)),
+        BallastError::ReserveStale,
+    );
 }
 
 #[test]
 fn rejects_a_reserve_of_another_market() {
     let mut world = World::new();
     world.edit_reserve(at::C_RESERVE, |r| r.market = Address::new_unique());
-    reject(&world, &start(&world, &world.c.reserve, &args(DeleverageSide::Supply, NEW_CAP, 0)), BallastError::MarketMismatch);
+    reject(
+        &world,
+        &start(&world, &world.c.reserve, &args(DeleverageSide::Supply, NEW_CAP, 0)),
+        BallastError::MarketMismatch,
+    );
 }
 
 #[test]

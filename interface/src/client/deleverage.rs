@@ -114,5 +114,9 @@ pub fn deleverage(
         max_repay: Le64::new(max_repay),
         min_received: Le64::new(min_received),
     };
-    Instruction { program_id: crate::ID, accounts: metas, data: encode(BallastInstruction::Deleverage, &args) }
+    Instruction {
+        program_id: crate::ID,
+        accounts: metas,
+        data: encode(BallastInstruction::Deleverage, &args),
+    }
 }

@@ -17,9 +17,7 @@ use {
         pod::{Flag, Le128, Le16, Le64},
         state::{DeleverageState, Obligation, Reserve, MAX_BORROWS, MAX_DEPOSITS},
     },
-    ballast_math::{
-        deleverage as math, health::Health, reserve as reserve_math, value, Fraction, MathError,
-    },
+    ballast_math::{deleverage as math, health::Health, reserve as reserve_math, value, Fraction, MathError},
     bytemuck::{Pod, Zeroable},
     solana_address::Address,
 };
@@ -235,7 +233,13 @@ fn end(
 ) -> DeleverageEnded {
     let target_cap = deleverage_state(reserve, side).target_cap;
     reserve.deleverage[side.index()] = DeleverageState::default();
-    DeleverageEnded { reserve: *reserve_address, side: side as u8, reason, total: Le64::new(total), target_cap }
+    DeleverageEnded {
+        reserve: *reserve_address,
+        side: side as u8,
+        reason,
+        total: Le64::new(total),
+        target_cap,
+    }
 }
 
 /// Inputs of one [`deleverage`] step besides the accounts.
@@ -345,14 +349,8 @@ pub fn deleverage(
     // total > cap, so the excess is positive.
     let excess = total.checked_sub(cap).ok_or(BallastError::MathOverflow)?;
 
-    let context = PlanContext {
-        repay_reserve_address,
-        withdraw_reserve_address,
-        state: &state,
-        params,
-        total,
-        excess,
-    };
+    let context =
+        PlanContext { repay_reserve_address, withdraw_reserve_address, state: &state, params, total, excess };
     let plan = plan(obligation, repay_reserve, withdraw_reserve, &context)?;
 
     // Writes. Every amount was checked above; the updates below cannot fail except on impossible overflows,
@@ -369,7 +367,8 @@ pub fn deleverage(
             (repay_reserve, total_after)
         }
     };
-    let ended = (total_after <= cap).then(|| end(target, target_address, side, total_after, ENDED_CAP_REACHED));
+    let ended =
+        (total_after <= cap).then(|| end(target, target_address, side, total_after, ENDED_CAP_REACHED));
     let step = Deleveraged {
         obligation: *obligation_address,
         repay_reserve: *repay_reserve_address,
@@ -443,7 +442,8 @@ fn plan(
     withdraw_reserve: &Reserve,
     context: &PlanContext<'_>,
 ) -> Result<Plan, BallastError> {
-    let PlanContext { repay_reserve_address, withdraw_reserve_address, state, params, total, excess } = *context;
+    let PlanContext { repay_reserve_address, withdraw_reserve_address, state, params, total, excess } =
+        *context;
     let side = params.side;
     let margin_call_end = state.margin_call_end_slot.get();
     if params.slot < margin_call_end {
@@ -605,7 +605,8 @@ fn write_step(
     borrow.borrowed_amount_sf.set(plan.remaining_debt.raw());
     borrow.cumulative_borrow_index_sf = repay_index;
     let deposit = &mut obligation.deposits[plan.deposit_index];
-    let ctokens = deposit.collateral_amount.get().checked_sub(plan.seized).ok_or(BallastError::MathOverflow)?;
+    let ctokens =
+        deposit.collateral_amount.get().checked_sub(plan.seized).ok_or(BallastError::MathOverflow)?;
     deposit.collateral_amount.set(ctokens);
     if plan.remaining_debt.is_zero() {
         remove_borrow(obligation, plan.borrow_index);
@@ -756,7 +757,10 @@ mod tests {
             Fraction::from_percent(10),
         ]);
         assert_eq!(cap, Fraction::from_percent(6));
-        assert_eq!(math::deleverage_penalty(Fraction::from_bps(50), Fraction::from_percent(80), 10 * DAYS_3_4, cap), cap);
+        assert_eq!(
+            math::deleverage_penalty(Fraction::from_bps(50), Fraction::from_percent(80), 10 * DAYS_3_4, cap),
+            cap
+        );
         // The step penalty: the same formula, also capped by 1 − LTV without borrow factors.
         let mut health = Health::ZERO;
         health.deposited_value = Fraction::from_integer(1_000);
@@ -824,7 +828,10 @@ mod tests {
         let mut r = reserve(800 * TOKEN, 200 * TOKEN, 1_000 * TOKEN, 10);
         let before = r;
         for (params, error) in [
-            (StartParams { slots_per_bps: 0, ..start_params(DeleverageSide::Supply, 1) }, BallastError::ZeroAmount),
+            (
+                StartParams { slots_per_bps: 0, ..start_params(DeleverageSide::Supply, 1) },
+                BallastError::ZeroAmount,
+            ),
             (start_params(DeleverageSide::Supply, 1_000 * TOKEN), BallastError::DeleverageCapNotBelowTotal),
             (start_params(DeleverageSide::Borrow, 200 * TOKEN), BallastError::DeleverageCapNotBelowTotal),
             (
@@ -839,9 +846,14 @@ mod tests {
             assert_eq!(start_deleverage(&mut r, &address, &params, 100), Err(error));
             assert_eq!(r, before);
         }
-        assert_eq!(cancel_deleverage(&mut r, &address, DeleverageSide::Supply), Err(BallastError::DeleverageNotActive));
+        assert_eq!(
+            cancel_deleverage(&mut r, &address, DeleverageSide::Supply),
+            Err(BallastError::DeleverageNotActive)
+        );
 
-        let started = start_deleverage(&mut r, &address, &start_params(DeleverageSide::Supply, 800 * TOKEN), 100).unwrap();
+        let started =
+            start_deleverage(&mut r, &address, &start_params(DeleverageSide::Supply, 800 * TOKEN), 100)
+                .unwrap();
         assert_eq!(started.reserve, address);
         assert_eq!(started.side, 0);
         assert_eq!(started.total.get(), 1_000 * TOKEN);
@@ -863,7 +875,8 @@ mod tests {
         );
         assert_eq!(r, running);
         // The borrow side starts on its own, with an explicit margin call.
-        let params = StartParams { margin_call_slots: 10, ..start_params(DeleverageSide::Borrow, 150 * TOKEN) };
+        let params =
+            StartParams { margin_call_slots: 10, ..start_params(DeleverageSide::Borrow, 150 * TOKEN) };
         let started = start_deleverage(&mut r, &address, &params, 101).unwrap();
         assert_eq!(started.margin_call_end_slot.get(), 111);
         assert_eq!(started.total.get(), 200 * TOKEN);
@@ -926,7 +939,12 @@ mod tests {
     }
 
     fn seed_penalty() -> Fraction {
-        math::deleverage_penalty(Fraction::from_bps(50), Fraction::from_percent(80), DAYS_3_4, Fraction::from_percent(10))
+        math::deleverage_penalty(
+            Fraction::from_bps(50),
+            Fraction::from_percent(80),
+            DAYS_3_4,
+            Fraction::from_percent(10),
+        )
     }
 
     #[test]
@@ -937,13 +955,15 @@ mod tests {
         let penalty = seed_penalty();
         assert_eq!(step.penalty_sf.get(), penalty.raw());
         // Share of the collateral: 100 × 200 / 1 000 = 20 tokens ($200). Repay = $200 / 1.0322 in USDC.
-        let covered = Fraction::from_integer(200).checked_div(Fraction::ONE.checked_add(penalty).unwrap()).unwrap();
+        let covered =
+            Fraction::from_integer(200).checked_div(Fraction::ONE.checked_add(penalty).unwrap()).unwrap();
         let repaid = value::amount_for_value_floor(covered, Fraction::ONE, 6).unwrap();
         assert_eq!(step.repaid.get(), repaid);
         assert_eq!(repaid, 193_760_899);
         assert_eq!(step.settled_sf.get(), Fraction::from_integer(repaid).raw());
         let received = value::amount_for_value_floor(
-            math::seize_value_floor(Fraction::from_integer(repaid).checked_div_int(TOKEN).unwrap(), penalty).unwrap(),
+            math::seize_value_floor(Fraction::from_integer(repaid).checked_div_int(TOKEN).unwrap(), penalty)
+                .unwrap(),
             Fraction::from_integer(10),
             6,
         )
@@ -957,13 +977,21 @@ mod tests {
         assert_eq!(s.collateral_reserve.available_amount.get(), 800 * TOKEN - received);
         assert_eq!(s.collateral_reserve.collateral_supply.get(), 1_000 * TOKEN - received);
         assert_eq!(s.debt_reserve.available_amount.get(), 500 * TOKEN + repaid);
-        assert_eq!(s.debt_reserve.borrowed_amount_sf.get(), Fraction::from_integer(1_000 * TOKEN - repaid).raw());
+        assert_eq!(
+            s.debt_reserve.borrowed_amount_sf.get(),
+            Fraction::from_integer(1_000 * TOKEN - repaid).raw()
+        );
         assert_eq!(s.obligation.deposits[0].collateral_amount.get(), 100 * TOKEN - received);
-        assert_eq!(s.obligation.borrows[0].borrowed_amount_sf.get(), Fraction::from_integer(800 * TOKEN - repaid).raw());
+        assert_eq!(
+            s.obligation.borrows[0].borrowed_amount_sf.get(),
+            Fraction::from_integer(800 * TOKEN - repaid).raw()
+        );
         assert_eq!(s.obligation.last_refresh_slot.get(), 0);
         // Lenders untouched: both rates equal (the conversions are exact at rate 1).
-        assert_eq!(rate(&s.collateral_reserve).0.checked_div_int(rate(&s.collateral_reserve).1).unwrap(),
-            rates.0 .0.checked_div_int(rates.0 .1).unwrap());
+        assert_eq!(
+            rate(&s.collateral_reserve).0.checked_div_int(rate(&s.collateral_reserve).1).unwrap(),
+            rates.0 .0.checked_div_int(rates.0 .1).unwrap()
+        );
         assert!(rate_not_lower(rates.0, rate(&s.collateral_reserve)));
         assert!(rate_not_lower(rates.1, rate(&s.debt_reserve)));
     }
@@ -986,7 +1014,10 @@ mod tests {
         assert!(ended.is_none());
         assert_eq!(s.debt_reserve.borrowed_amount_sf.get(), Fraction::from_integer(840 * TOKEN).raw());
         assert_eq!(s.debt_reserve.available_amount.get(), 660 * TOKEN);
-        assert_eq!(s.obligation.borrows[0].borrowed_amount_sf.get(), Fraction::from_integer(640 * TOKEN).raw());
+        assert_eq!(
+            s.obligation.borrows[0].borrowed_amount_sf.get(),
+            Fraction::from_integer(640 * TOKEN).raw()
+        );
         assert_eq!(s.obligation.deposits[0].collateral_amount.get(), 100 * TOKEN - received);
         assert!(rate_not_lower(rates.0, rate(&s.collateral_reserve)));
         assert!(rate_not_lower(rates.1, rate(&s.debt_reserve)));
@@ -996,19 +1027,73 @@ mod tests {
     #[test]
     fn rejections_write_nothing() {
         let cases: [(DeleverageSide, fn(&mut Setup), u64, DeleverageParams, BallastError); 9] = [
-            (DeleverageSide::Supply, |_| {}, END - 1, params(DeleverageSide::Supply, 0), BallastError::MarginCallActive),
-            (DeleverageSide::Borrow, |s| s.debt_reserve.deleverage = Default::default(), END, params(DeleverageSide::Borrow, 0), BallastError::DeleverageNotActive),
+            (
+                DeleverageSide::Supply,
+                |_| {},
+                END - 1,
+                params(DeleverageSide::Supply, 0),
+                BallastError::MarginCallActive,
+            ),
+            (
+                DeleverageSide::Borrow,
+                |s| s.debt_reserve.deleverage = Default::default(),
+                END,
+                params(DeleverageSide::Borrow, 0),
+                BallastError::DeleverageNotActive,
+            ),
             // LTV 79.9 % is not above the threshold right when the margin call ends (80 %).
-            (DeleverageSide::Supply, |s| s.obligation.debt_value_bf_sf.set(Fraction::from_integer(799).raw()), END, params(DeleverageSide::Supply, 0), BallastError::NotDeleverageable),
-            (DeleverageSide::Supply, |s| s.obligation.deposits[0].reserve = DEBT, END + DAYS_3_4, params(DeleverageSide::Supply, 0), BallastError::DeleverageAssetNotHeld),
-            (DeleverageSide::Borrow, |s| s.obligation.borrows[0].reserve = COLLATERAL, END + DAYS_3_4, params(DeleverageSide::Borrow, 0), BallastError::DeleverageAssetNotHeld),
-            (DeleverageSide::Supply, |s| s.obligation.borrows[0].reserve = COLLATERAL, END + DAYS_3_4, params(DeleverageSide::Supply, 0), BallastError::BorrowNotFound),
-            (DeleverageSide::Borrow, |s| s.obligation.deposits[0].reserve = DEBT, END + DAYS_3_4, params(DeleverageSide::Borrow, 0), BallastError::DepositNotFound),
-            (DeleverageSide::Supply, |_| {}, END + DAYS_3_4, DeleverageParams { min_received: 20 * TOKEN, ..params(DeleverageSide::Supply, 0) }, BallastError::DeleverageSlippage),
-            (DeleverageSide::Supply, |s| {
-                s.collateral_reserve.available_amount.set(0);
-                s.collateral_reserve.borrowed_amount_sf.set(Fraction::from_integer(1_000 * TOKEN).raw());
-            }, END + DAYS_3_4, params(DeleverageSide::Supply, 0), BallastError::InsufficientLiquidity),
+            (
+                DeleverageSide::Supply,
+                |s| s.obligation.debt_value_bf_sf.set(Fraction::from_integer(799).raw()),
+                END,
+                params(DeleverageSide::Supply, 0),
+                BallastError::NotDeleverageable,
+            ),
+            (
+                DeleverageSide::Supply,
+                |s| s.obligation.deposits[0].reserve = DEBT,
+                END + DAYS_3_4,
+                params(DeleverageSide::Supply, 0),
+                BallastError::DeleverageAssetNotHeld,
+            ),
+            (
+                DeleverageSide::Borrow,
+                |s| s.obligation.borrows[0].reserve = COLLATERAL,
+                END + DAYS_3_4,
+                params(DeleverageSide::Borrow, 0),
+                BallastError::DeleverageAssetNotHeld,
+            ),
+            (
+                DeleverageSide::Supply,
+                |s| s.obligation.borrows[0].reserve = COLLATERAL,
+                END + DAYS_3_4,
+                params(DeleverageSide::Supply, 0),
+                BallastError::BorrowNotFound,
+            ),
+            (
+                DeleverageSide::Borrow,
+                |s| s.obligation.deposits[0].reserve = DEBT,
+                END + DAYS_3_4,
+                params(DeleverageSide::Borrow, 0),
+                BallastError::DepositNotFound,
+            ),
+            (
+                DeleverageSide::Supply,
+                |_| {},
+                END + DAYS_3_4,
+                DeleverageParams { min_received: 20 * TOKEN, ..params(DeleverageSide::Supply, 0) },
+                BallastError::DeleverageSlippage,
+            ),
+            (
+                DeleverageSide::Supply,
+                |s| {
+                    s.collateral_reserve.available_amount.set(0);
+                    s.collateral_reserve.borrowed_amount_sf.set(Fraction::from_integer(1_000 * TOKEN).raw());
+                },
+                END + DAYS_3_4,
+                params(DeleverageSide::Supply, 0),
+                BallastError::InsufficientLiquidity,
+            ),
         ];
         for (side, edit, slot, p, error) in cases {
             let mut s = setup(side);
@@ -1027,7 +1112,10 @@ mod tests {
         let (o, d) = (s.obligation, s.debt_reserve);
         match run(&mut s, &params(DeleverageSide::Supply, 5)).unwrap() {
             DeleverageOutcome::Ended(e) => {
-                assert_eq!((e.reason, e.total.get(), e.target_cap.get()), (ENDED_CAP_REACHED, 1_000 * TOKEN, 1_000 * TOKEN));
+                assert_eq!(
+                    (e.reason, e.total.get(), e.target_cap.get()),
+                    (ENDED_CAP_REACHED, 1_000 * TOKEN, 1_000 * TOKEN)
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -1065,11 +1153,17 @@ mod tests {
             let side = if next(2) == 0 { DeleverageSide::Supply } else { DeleverageSide::Borrow };
             let mut s = setup(side);
             s.collateral_reserve.collateral_supply.set(900 * TOKEN + next(200 * TOKEN));
-            s.collateral_reserve.borrowed_amount_sf.set(Fraction::from_integer(200 * TOKEN).raw() + u128::from(next(u64::MAX)));
-            s.collateral_reserve.price_sf.set(Fraction::from_integer(1 + next(50)).raw() + u128::from(next(1 << 50)));
+            s.collateral_reserve
+                .borrowed_amount_sf
+                .set(Fraction::from_integer(200 * TOKEN).raw() + u128::from(next(u64::MAX)));
+            s.collateral_reserve
+                .price_sf
+                .set(Fraction::from_integer(1 + next(50)).raw() + u128::from(next(1 << 50)));
             s.debt_reserve.price_sf.set(Fraction::ONE.raw() + u128::from(next(1 << 50)));
             s.obligation.deposits[0].collateral_amount.set(1 + next(100 * TOKEN));
-            s.obligation.borrows[0].borrowed_amount_sf.set(Fraction::from_integer(1 + next(800 * TOKEN)).raw() + u128::from(next(1 << 59)));
+            s.obligation.borrows[0]
+                .borrowed_amount_sf
+                .set(Fraction::from_integer(1 + next(800 * TOKEN)).raw() + u128::from(next(1 << 59)));
             let before = (rate(&s.collateral_reserve), rate(&s.debt_reserve));
             let slot = END + next(10 * DAYS_3_4);
             let p = DeleverageParams { max_repay: 1 + next(u64::MAX - 1), ..params(side, slot) };

@@ -131,7 +131,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], data: &[u8]) 
         .max_liquidation_bonus_bps
         .get()
         .min(withdraw_reserve.config.max_liquidation_bonus_bps.get());
-    let held = obligation.deposits().iter().map(|d| d.reserve).chain(obligation.borrows().iter().map(|b| b.reserve));
+    let held =
+        obligation.deposits().iter().map(|d| d.reserve).chain(obligation.borrows().iter().map(|b| b.reserve));
     for reserve_address in held {
         if reserve_address == repay_reserve_address || reserve_address == withdraw_reserve_address {
             continue;
