@@ -15,7 +15,10 @@ use {
         error::BallastError,
         instruction::DeleverageSide,
         pod::{Flag, Le128, Le16, Le64},
-        state::{DeleverageState, Obligation, Reserve, MAX_BORROWS, MAX_DEPOSITS},
+        state::{
+            DeleverageState, Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS,
+            MAX_DEPOSITS,
+        },
     },
     ballast_math::{deleverage as math, health::Health, reserve as reserve_math, value, Fraction, MathError},
     bytemuck::{Pod, Zeroable},
@@ -628,7 +631,7 @@ pub fn remove_deposit(obligation: &mut Obligation, index: usize) {
     obligation.deposits.copy_within(index.saturating_add(1)..count, index);
     // count > index >= 0.
     let last = count.saturating_sub(1);
-    obligation.deposits[last] = Default::default();
+    obligation.deposits[last] = ObligationDeposit::default();
     obligation.deposit_count = obligation.deposit_count.saturating_sub(1);
 }
 
@@ -640,7 +643,7 @@ pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
     }
     obligation.borrows.copy_within(index.saturating_add(1)..count, index);
     let last = count.saturating_sub(1);
-    obligation.borrows[last] = Default::default();
+    obligation.borrows[last] = ObligationBorrow::default();
     obligation.borrow_count = obligation.borrow_count.saturating_sub(1);
 }
 
@@ -969,7 +972,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(step.received.get(), received);
-        assert!(received <= 20 * TOKEN && received >= 20 * TOKEN - 2, "{received}");
+        assert!((20 * TOKEN - 2..=20 * TOKEN).contains(&received), "{received}");
         // Rate 1: the cTokens equal the liquidity.
         assert_eq!(step.seized_collateral.get(), received);
         assert_eq!(step.total_after.get(), 1_000 * TOKEN - received);
@@ -1009,7 +1012,7 @@ mod tests {
         let received = value::amount_for_value_floor(seize, Fraction::from_integer(10), 6).unwrap();
         assert_eq!(step.received.get(), received);
         // $160 × 1.0322 = $165.152 = 16.5152 tokens.
-        assert!(received <= 16_515_200 && received >= 16_515_198, "{received}");
+        assert!((16_515_198..=16_515_200).contains(&received), "{received}");
         assert_eq!(step.total_after.get(), 840 * TOKEN);
         assert!(ended.is_none());
         assert_eq!(s.debt_reserve.borrowed_amount_sf.get(), Fraction::from_integer(840 * TOKEN).raw());
@@ -1026,7 +1029,8 @@ mod tests {
 
     #[test]
     fn rejections_write_nothing() {
-        let cases: [(DeleverageSide, fn(&mut Setup), u64, DeleverageParams, BallastError); 9] = [
+        type Case = (DeleverageSide, fn(&mut Setup), u64, DeleverageParams, BallastError);
+        let cases: [Case; 9] = [
             (
                 DeleverageSide::Supply,
                 |_| {},
@@ -1171,9 +1175,8 @@ mod tests {
             let (step, _) = as_step(outcome);
             assert!(rate_not_lower(before.0, rate(&s.collateral_reserve)));
             assert!(rate_not_lower(before.1, rate(&s.debt_reserve)));
-            let exact = u128::from(step.received.get()) * u128::from(before.0 .1) * (1u128 << 60)
-                % before.0 .0.raw()
-                == 0;
+            let exact = (u128::from(step.received.get()) * u128::from(before.0 .1) * (1u128 << 60))
+                .is_multiple_of(before.0 .0.raw());
             if exact {
                 assert!(rate_not_lower(rate(&s.collateral_reserve), before.0));
             }

@@ -30,7 +30,7 @@
 //! 8. `[w]` withdraw vault: the withdraw reserve's liquidity vault.
 //! 9. `[]` market authority.
 //! 10. `[]` token program: SPL Token.
-//! 11.. `[]` every other reserve of the obligation (deposits and borrows), in any order.
+//! 11. and on: `[]` every other reserve of the obligation (deposits and borrows), in any order.
 //!
 //! Data: [`DeleverageArgs`]: side u8 (0 supply: target = withdraw reserve; 1 borrow: target = repay
 //! reserve), max repay (tokens, non-zero; `u64::MAX` for as much as allowed), min received (tokens of the
