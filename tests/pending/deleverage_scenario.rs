@@ -444,12 +444,12 @@ fn run(side: DeleverageSide) {
     // The total is at or under the cap and the state is cleared.
     let target = world.reserve(&target_keys);
     assert!(side_total(&target, side).unwrap() <= new_cap);
-    assert_eq!(target.deleverage[side.index()], Default::default());
+    assert_eq!(target.deleverage[side.index()], ballast_interface::state::DeleverageState::default());
 
     // Higher-LTV positions were deleveraged no later than lower ones (those never reached are last).
     let mut by_ltv: Vec<(u64, u64)> =
         world.borrowers.iter().map(|b| (b.ltv_bps, b.first_deleverage_slot.unwrap_or(u64::MAX))).collect();
-    by_ltv.sort_by(|a, b| b.0.cmp(&a.0));
+    by_ltv.sort_by_key(|o| std::cmp::Reverse(o.0));
     for pair in by_ltv.windows(2) {
         assert!(pair[0].1 <= pair[1].1, "LTV {} deleveraged after LTV {}", pair[0].0, pair[1].0);
     }

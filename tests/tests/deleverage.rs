@@ -144,16 +144,15 @@ fn supply_side_step_repays_debt_and_redeems_the_target_collateral() {
     // Seed numbers: 0.5 % + 0.80 × 3.4 = 3.22 %.
     let penalty = expected_penalty(&world, DAYS_3_4);
     assert!(Fraction::from_bps(322).raw().abs_diff(penalty.raw()) < 16, "{penalty:?}");
-    // The share of the target collateral: 100 × (1,000 − 800) / 1,000 = 20 C ($200), so the executor repays
-    // $200 / 1.0322 of D and receives 20 C (less rounding).
+    // The share of the target collateral: 100 × (1,000 − 800) / 1,000 = 20 C ($200). The executor repays what
+    // pays for them at 1.0322, rounded up ($200 / 1.0322 = 193.760900 D), and receives the 20 C.
     assert_eq!(math::deleverage_amount(100 * TOKEN, 200 * TOKEN, 1_000 * TOKEN), Ok(20 * TOKEN));
     let covered =
-        Fraction::from_integer(200).checked_div(Fraction::ONE.checked_add(penalty).unwrap()).unwrap();
-    let repaid = value::amount_for_value_floor(covered, Fraction::ONE, 6).unwrap();
-    assert_eq!(repaid, 193_760_899);
-    let received = expected_received(repaid, penalty);
-    assert!((20 * TOKEN - 2..=20 * TOKEN).contains(&received), "{received}");
-
+        Fraction::from_integer(200).checked_div_ceil(Fraction::ONE.checked_add(penalty).unwrap()).unwrap();
+    let repaid = value::amount_for_value_ceil(covered, Fraction::ONE, 6).unwrap();
+    assert_eq!(repaid, 193_760_900);
+    assert!(expected_received(repaid, penalty) >= 20 * TOKEN);
+    let received = 20 * TOKEN;
     let (c, _, _) = assert_step(&world, &result, repaid, received);
     // Still above the cap: the deleverage goes on.
     assert_eq!(c.deleverage[DELEVERAGE_SUPPLY], world.reserve(at::C_RESERVE).deleverage[DELEVERAGE_SUPPLY]);
@@ -433,7 +432,351 @@ fn rejects_a_step_below_the_executors_minimum() {
     let world = World::deleveraging(DeleverageSide::Supply);
     reject(
         &world,
-        &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 20 * TOKEN),
+        &world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 20 * TOKEN + 1),
         BallastError::DeleverageSlippage,
     );
+}
+
+/// A keeper loop on LiteSVM over twenty obligations, one deleverage per side. Deposits, borrows and refreshes
+/// belong to other instructions, so the positions are written as they would leave them and every refresh is
+/// written as RefreshReserve / RefreshObligation would (prices unchanged, no interest between steps); every
+/// StartDeleverage and Deleverage is a real transaction. The scenario that drives the real lending
+/// instructions is `tests/pending/deleverage_scenario.rs`.
+mod keeper_loop {
+    use {
+        ballast_interface::{
+            client,
+            instruction::{DeleverageSide, DELEVERAGE_MAX},
+            logic::deleverage::{cached_health, side_total, step_penalty, Deleveraged, DELEVERAGED_TAG},
+            pod::{Le128, Le64},
+            state::{Market, Obligation, ObligationBorrow, ObligationDeposit, Reserve},
+        },
+        ballast_math::{deleverage as math, reserve as reserve_math, value, Fraction},
+        ballast_tests::{
+            deleverage::{exchange_rate, rate_not_lower, refreshed, TOKEN},
+            fixtures::{
+                market_state, obligation_state, program_account, reserve_state, token_account, ReserveKeys,
+            },
+            svm::Svm,
+        },
+        solana_address::Address,
+        solana_keypair::Keypair,
+        solana_signer::Signer,
+    };
+
+    const BORROWERS: u64 = 20;
+    /// 1 bps of decay every 50 slots: 1 % of LTV every 5,000 slots.
+    const SLOTS_PER_BPS: u64 = 50;
+    const MIN_PENALTY_BPS: u16 = 50;
+    const STEP_SLOTS: u64 = 2_500;
+
+    struct Loop {
+        svm: Svm,
+        market: Address,
+        council: Keypair,
+        keeper: Keypair,
+        keeper_usdc: Address,
+        keeper_target: Address,
+        /// $10, LT 80 %: the borrowers' collateral.
+        target: ReserveKeys,
+        /// $1: the borrowers' debt.
+        usdc: ReserveKeys,
+        /// (obligation, initial LTV bps, first deleverage slot).
+        borrowers: Vec<(Address, u64, Option<u64>)>,
+    }
+
+    impl Loop {
+        /// Borrower `i` holds 5 target tokens ($50) and owes 50 × (55 + i) % USDC: LTVs 55 % to 74 %. The
+        /// target's supply is 100 tokens, all of it collateral; lenders supplied 2,000 USDC.
+        fn new() -> Self {
+            let mut svm = Svm::new();
+            let council = Keypair::new();
+            let market = Address::new_unique();
+            let mut market_data: Market = market_state(&market, &Address::new_unique());
+            market_data.risk_council = council.pubkey();
+            let authority = market_data.authority;
+            svm.svm.set_account(market, program_account(&market_data)).unwrap();
+            let slot = svm.slot();
+            let (target, usdc) = (ReserveKeys::new(), ReserveKeys::new());
+
+            let mut borrowers = Vec::new();
+            let mut borrowed = 0;
+            for i in 0..BORROWERS {
+                let ltv_bps = 5_500 + 100 * i;
+                let debt = 50 * TOKEN * ltv_bps / 10_000;
+                borrowed += debt;
+                let (address, mut o) = obligation_state(&market, &Address::new_unique(), 0);
+                o.deposit_count = 1;
+                o.deposits[0] = ObligationDeposit {
+                    reserve: target.reserve,
+                    collateral_amount: Le64::new(5 * TOKEN),
+                    market_value_sf: Le128::default(),
+                };
+                o.borrow_count = 1;
+                o.borrows[0] = ObligationBorrow {
+                    reserve: usdc.reserve,
+                    borrowed_amount_sf: Le128::new(Fraction::from_integer(debt).raw()),
+                    cumulative_borrow_index_sf: Le128::new(Fraction::ONE.raw()),
+                    market_value_sf: Le128::default(),
+                };
+                svm.svm.set_account(address, program_account(&o)).unwrap();
+                borrowers.push((address, ltv_bps, None));
+            }
+            let mut t = reserve_state(&target, &market, 6, Fraction::from_integer(10), slot);
+            t.available_amount.set(100 * TOKEN);
+            t.collateral_supply.set(100 * TOKEN);
+            let mut u = reserve_state(&usdc, &market, 6, Fraction::ONE, slot);
+            u.available_amount.set(2_000 * TOKEN - borrowed);
+            u.borrowed_amount_sf.set(Fraction::from_integer(borrowed).raw());
+            u.collateral_supply.set(2_000 * TOKEN);
+            svm.svm.set_account(target.reserve, program_account(&t)).unwrap();
+            svm.svm.set_account(usdc.reserve, program_account(&u)).unwrap();
+            let vault = |keys: &ReserveKeys, amount| token_account(&keys.liquidity_mint, &authority, amount);
+            svm.svm.set_account(target.liquidity_vault, vault(&target, 100 * TOKEN)).unwrap();
+            svm.svm.set_account(usdc.liquidity_vault, vault(&usdc, 2_000 * TOKEN - borrowed)).unwrap();
+
+            let keeper = svm.new_wallet(1_000_000_000);
+            let (keeper_usdc, keeper_target) = (Address::new_unique(), Address::new_unique());
+            svm.svm
+                .set_account(
+                    keeper_usdc,
+                    token_account(&usdc.liquidity_mint, &keeper.pubkey(), 10_000 * TOKEN),
+                )
+                .unwrap();
+            svm.svm
+                .set_account(keeper_target, token_account(&target.liquidity_mint, &keeper.pubkey(), 0))
+                .unwrap();
+            let mut this =
+                Self { svm, market, council, keeper, keeper_usdc, keeper_target, target, usdc, borrowers };
+            this.refresh();
+            this
+        }
+
+        fn reserve(&self, keys: &ReserveKeys) -> Reserve {
+            self.svm.state(&keys.reserve)
+        }
+
+        fn write<T: bytemuck::Pod>(&mut self, address: &Address, state: &T) {
+            let mut account = self.svm.account(address).unwrap();
+            account.data = bytemuck::bytes_of(state).to_vec();
+            self.svm.svm.set_account(*address, account).unwrap();
+        }
+
+        /// Every reserve and obligation as a refresh in this slot leaves them (no interest: the index stays 1).
+        fn refresh(&mut self) {
+            let slot = self.svm.slot();
+            let (t_keys, u_keys) = (self.target, self.usdc);
+            for keys in [&t_keys, &u_keys] {
+                let mut r = self.reserve(keys);
+                r.last_update_slot.set(slot);
+                self.write(&keys.reserve, &r);
+            }
+            let t = self.reserve(&t_keys);
+            let total = reserve_math::total_liquidity(
+                t.available_amount.get(),
+                Fraction::from_raw(t.borrowed_amount_sf.get()),
+                Fraction::ZERO,
+            )
+            .unwrap();
+            for (address, _, _) in self.borrowers.clone() {
+                let mut o: Obligation = self.svm.state(&address);
+                let ctokens = o.deposits().first().map_or(0, |d| d.collateral_amount.get());
+                let liquidity =
+                    reserve_math::collateral_to_liquidity_floor(ctokens, total, t.collateral_supply.get())
+                        .unwrap();
+                let deposit_value = value::market_value(liquidity, Fraction::from_integer(10), 6).unwrap();
+                let debt = o
+                    .borrows()
+                    .first()
+                    .map_or(Fraction::ZERO, |b| Fraction::from_raw(b.borrowed_amount_sf.get()));
+                let debt_value = value::market_value_of_fraction_ceil(debt, Fraction::ONE, 6).unwrap();
+                if o.deposit_count > 0 {
+                    o.deposits[0].market_value_sf.set(deposit_value.raw());
+                }
+                if o.borrow_count > 0 {
+                    o.borrows[0].market_value_sf.set(debt_value.raw());
+                }
+                refreshed(&mut o, 0, 0, slot);
+                o.deposited_value_sf.set(deposit_value.raw());
+                o.borrowed_value_sf.set(debt_value.raw());
+                o.debt_value_bf_sf.set(debt_value.raw());
+                o.allowed_borrow_value_sf
+                    .set(deposit_value.checked_mul(Fraction::from_bps(7_500)).unwrap().raw());
+                o.unhealthy_borrow_value_sf
+                    .set(deposit_value.checked_mul(Fraction::from_bps(8_000)).unwrap().raw());
+                self.write(&address, &o);
+            }
+        }
+
+        fn deleverage_ix(
+            &self,
+            side: DeleverageSide,
+            obligation: &Address,
+        ) -> solana_instruction::Instruction {
+            let accounts = client::DeleverageAccounts {
+                obligation: *obligation,
+                market: self.market,
+                repay_reserve: self.usdc.reserve,
+                withdraw_reserve: self.target.reserve,
+                executor: self.keeper.pubkey(),
+                executor_source: self.keeper_usdc,
+                executor_destination: self.keeper_target,
+                repay_vault: self.usdc.liquidity_vault,
+                withdraw_vault: self.target.liquidity_vault,
+                other_reserves: Vec::new(),
+            };
+            client::deleverage(&accounts, side, DELEVERAGE_MAX, 0)
+        }
+
+        /// DESIGN §8: 1 (vault == available), 2 (cTokens accounted), 5 (exchange rates never lower).
+        fn assert_invariants(&self, rates_before: [(u128, u64); 2]) {
+            for (keys, before) in [(&self.target, rates_before[0]), (&self.usdc, rates_before[1])] {
+                let r = self.reserve(keys);
+                assert_eq!(self.svm.token_balance(&keys.liquidity_vault), r.available_amount.get());
+                assert!(rate_not_lower(before, exchange_rate(&r)), "exchange rate fell");
+            }
+            let held: u64 = self
+                .borrowers
+                .iter()
+                .map(|(a, _, _)| self.svm.state::<Obligation>(a))
+                .map(|o| o.deposits().iter().map(|d| d.collateral_amount.get()).sum::<u64>())
+                .sum();
+            assert_eq!(held, self.reserve(&self.target).collateral_supply.get());
+        }
+    }
+
+    fn event(logs: &[String]) -> Option<Deleveraged> {
+        logs.iter().filter_map(|l| l.strip_prefix("Program data: ")).find_map(|fields| {
+            let mut parts = fields.split(' ').map(base64_decode);
+            let (tag, body) = (parts.next()?, parts.next()?);
+            (tag == DELEVERAGED_TAG && body.len() == core::mem::size_of::<Deleveraged>())
+                .then(|| bytemuck::pod_read_unaligned(&body))
+        })
+    }
+
+    fn base64_decode(text: &str) -> Vec<u8> {
+        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = Vec::new();
+        let (mut buffer, mut bits) = (0u32, 0u32);
+        for c in text.bytes().filter(|c| *c != b'=') {
+            let v = ALPHABET.iter().position(|a| *a == c).expect("base64") as u32;
+            buffer = (buffer << 6) | v;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((buffer >> bits) as u8);
+            }
+        }
+        out
+    }
+
+    fn run(side: DeleverageSide) -> Loop {
+        let mut world = Loop::new();
+        let target_keys = match side {
+            DeleverageSide::Supply => world.target,
+            DeleverageSide::Borrow => world.usdc,
+        };
+        let total = side_total(&world.reserve(&target_keys), side).unwrap();
+        // "From 100 to 80": the supply is 100 target tokens; on the borrow side the cap is 80 % of the debt.
+        let new_cap = total / 100 * 80;
+        let args = client::start_deleverage_args(side, new_cap, 0, SLOTS_PER_BPS, MIN_PENALTY_BPS);
+        let ix =
+            client::start_deleverage(&target_keys.reserve, &world.market, &world.council.pubkey(), &args);
+        let council = world.council.insecure_clone();
+        let meta = world.svm.must_send("start_deleverage", &[ix], &[&council]);
+        assert!(meta.logs.iter().any(|l| l.starts_with("Program data: ")));
+        let margin_call_end = world.reserve(&target_keys).deleverage[side.index()].margin_call_end_slot.get();
+
+        // During the margin call nobody is deleveraged.
+        world.svm.warp_slots(1_000);
+        world.refresh();
+        let keeper = world.keeper.insecure_clone();
+        let highest = world.borrowers.last().unwrap().0;
+        assert!(world.svm.send("early", &[world.deleverage_ix(side, &highest)], &[&keeper]).is_err());
+
+        world.svm.warp_to_slot(margin_call_end);
+        let mut steps = 0;
+        'keeper: loop {
+            world.refresh();
+            let since_end = world.svm.slot() - margin_call_end;
+            assert!(since_end < 400_000, "the deleverage never reached its cap");
+            let threshold = math::deleverage_ltv(Fraction::from_bps(8_000), since_end, SLOTS_PER_BPS);
+            for i in 0..world.borrowers.len() {
+                world.refresh();
+                let address = world.borrowers[i].0;
+                let before: Obligation = world.svm.state(&address);
+                let health = cached_health(&before);
+                if before.borrow_count == 0 || !math::is_eligible(health.ltv(), threshold) {
+                    continue;
+                }
+                let rates = [
+                    exchange_rate(&world.reserve(&world.target)),
+                    exchange_rate(&world.reserve(&world.usdc)),
+                ];
+                let ix = world.deleverage_ix(side, &address);
+                let meta = match world.svm.send("deleverage", &[ix], &[&keeper]) {
+                    Ok(meta) => meta,
+                    Err(e) => panic!(
+                        "step {steps} on {i} failed: {:?}; total {} cap {new_cap}; obligation {:?}",
+                        e.err,
+                        side_total(&world.reserve(&target_keys), side).unwrap(),
+                        (
+                            before.deposits[0].collateral_amount.get(),
+                            before.borrows[0].borrowed_amount_sf.get() >> 60
+                        )
+                    ),
+                };
+                steps += 1;
+                world.borrowers[i].2.get_or_insert(world.svm.slot());
+                let step = event(&meta.logs).expect("Deleveraged event");
+                // min + LTV × days since the margin call ended, capped at the 10 % max bonus.
+                let formula = math::deleverage_penalty(
+                    Fraction::from_bps(u64::from(MIN_PENALTY_BPS)),
+                    health.ltv(),
+                    since_end,
+                    Fraction::from_bps(1_000),
+                );
+                assert_eq!(step.penalty_sf.get(), formula.raw());
+                assert_eq!(step_penalty(MIN_PENALTY_BPS, &health, since_end, 1_000), formula);
+                assert_eq!(step.ltv_sf.get(), health.ltv().raw());
+                assert_eq!(step.deleverage_ltv_sf.get(), threshold.raw());
+                // 4. LTV never raised; the position never goes below zero (checked arithmetic on chain).
+                world.refresh();
+                let after: Obligation = world.svm.state(&address);
+                assert!(cached_health(&after).ltv() <= health.ltv(), "LTV raised");
+                world.assert_invariants(rates);
+                if step.ended == 1 {
+                    break 'keeper;
+                }
+            }
+            if !world.reserve(&target_keys).deleverage[side.index()].active.is_on() {
+                break;
+            }
+            world.svm.warp_slots(STEP_SLOTS);
+        }
+        assert!(steps > 0);
+        let target = world.reserve(&target_keys);
+        assert!(side_total(&target, side).unwrap() <= new_cap);
+        assert_eq!(target.deleverage[side.index()], ballast_interface::state::DeleverageState::default());
+
+        // Higher-LTV positions were deleveraged no later than lower ones (never = last).
+        let mut order: Vec<(u64, u64)> =
+            world.borrowers.iter().map(|(_, ltv, at)| (*ltv, at.unwrap_or(u64::MAX))).collect();
+        order.sort_by_key(|o| std::cmp::Reverse(o.0));
+        for pair in order.windows(2) {
+            assert!(pair[0].1 <= pair[1].1, "LTV {} deleveraged after LTV {}", pair[0].0, pair[1].0);
+        }
+        println!("{side:?}: {steps} steps, first slots by LTV {order:?}");
+        world
+    }
+
+    #[test]
+    fn supply_side_runs_to_the_cap_highest_ltv_first() {
+        run(DeleverageSide::Supply);
+    }
+
+    #[test]
+    fn borrow_side_runs_to_the_cap_highest_ltv_first() {
+        run(DeleverageSide::Borrow);
+    }
 }

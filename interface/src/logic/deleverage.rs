@@ -307,12 +307,16 @@ struct Plan {
 ///    `deleverage_ltv(target LT, slots since the margin call ended, slots_per_bps)` (`NotDeleverageable`).
 /// 3. Penalty `p = min(deleverage_penalty(min, LTV, slots since end, cap), 1 − LTV without borrow factors)`:
 ///    the second bound keeps a solvent position from being pushed into bad debt.
-/// 4. The executor repays `r` = the least of `max_repay`, the debt (rounded up), on the borrow side the
-///    proportional share `deleverage_amount(debt, excess, total)`, and what the collateral it may take covers
-///    at `1 + p`. That collateral is, on the supply side, `deleverage_amount(deposit in liquidity, excess,
-///    total)`, and on the borrow side the whole deposit; both within the vault's available liquidity.
-///    It receives the liquidity worth `settled × (1 + p)` (rounded down), and the obligation loses the
-///    cTokens that liquidity is worth (rounded up, in lenders' favour).
+/// 4. The collateral the step may take is, on the supply side, `deleverage_amount(deposit in liquidity,
+///    excess, total)`, and on the borrow side the whole deposit; both within the vault's available
+///    liquidity. The executor repays `r` = the least of `max_repay`, the debt (rounded up), what pays for
+///    that collateral at `1 + p` (rounded up), and on the borrow side the proportional share
+///    `deleverage_amount(debt, excess, total)`. When that share is worth less than one base unit of
+///    collateral at `1 + p`, it is raised to the smallest repayment that buys one unit, so that the last steps
+///    can always complete: such a borrow-side step may pass the cap by less than one collateral unit's worth.
+///    The executor receives the liquidity worth `settled × (1 + p)` (rounded down, and never more than the
+///    collateral the step may take), and the obligation loses the cTokens that liquidity is worth (rounded
+///    up, in lenders' favour).
 /// 5. Zero amounts are refused (`AmountTooSmall`), fewer than `min_received` tokens too
 ///    (`DeleverageSlippage`).
 ///
@@ -518,19 +522,32 @@ fn plan(
     }
     .min(available);
 
-    // Repay limits: what the collateral covers at 1 + p (rounded down), the debt, the borrow-side share.
+    // Repay limits. What pays for the collateral the step may take at 1 + p, rounded up (the executor owes
+    // it; the liquidity it receives is clamped to that collateral below, so the rounding goes to the
+    // borrower). Then the debt, and on the borrow side the proportional share of the target debt, raised
+    // when needed to the smallest repayment that buys one base unit of collateral: otherwise the last
+    // steps of a deleverage, whose share is worth less than that unit, could never complete.
     let withdraw_price = Fraction::from_raw(withdraw_reserve.price_sf.get());
     let withdraw_decimals = withdraw_reserve.liquidity_decimals;
     let repay_price = Fraction::from_raw(repay_reserve.price_sf.get());
     let repay_decimals = repay_reserve.liquidity_decimals;
     let take_value = value::market_value(take_max, withdraw_price, withdraw_decimals)?;
-    let covered_value = take_value.checked_div(incentive)?;
-    let repay_by_collateral = value::amount_for_value_floor(covered_value, repay_price, repay_decimals)?;
+    let repay_for_take =
+        value::amount_for_value_ceil(take_value.checked_div_ceil(incentive)?, repay_price, repay_decimals)?;
     let repay_cap = match side {
         DeleverageSide::Supply => debt_tokens,
-        DeleverageSide::Borrow => math::deleverage_amount(debt_tokens, excess, total)?,
+        DeleverageSide::Borrow => {
+            let share = math::deleverage_amount(debt_tokens, excess, total)?;
+            let one_unit = value::market_value_ceil(1, withdraw_price, withdraw_decimals)?;
+            let smallest = value::amount_for_value_ceil(
+                one_unit.checked_div_ceil(incentive)?,
+                repay_price,
+                repay_decimals,
+            )?;
+            share.max(smallest)
+        }
     };
-    let repaid = params.max_repay.min(repay_by_collateral).min(repay_cap).min(debt_tokens);
+    let repaid = params.max_repay.min(repay_for_take).min(repay_cap).min(debt_tokens);
     if repaid == 0 {
         return Err(BallastError::AmountTooSmall);
     }
@@ -957,22 +974,25 @@ mod tests {
         let (step, ended) = as_step(run(&mut s, &params(DeleverageSide::Supply, END + DAYS_3_4)).unwrap());
         let penalty = seed_penalty();
         assert_eq!(step.penalty_sf.get(), penalty.raw());
-        // Share of the collateral: 100 × 200 / 1 000 = 20 tokens ($200). Repay = $200 / 1.0322 in USDC.
-        let covered =
-            Fraction::from_integer(200).checked_div(Fraction::ONE.checked_add(penalty).unwrap()).unwrap();
-        let repaid = value::amount_for_value_floor(covered, Fraction::ONE, 6).unwrap();
+        // Share of the collateral: 100 × 200 / 1 000 = 20 tokens ($200). The executor repays what pays for
+        // them at 1.0322, rounded up ($200 / 1.0322 = 193.7609 USDC), and receives the 20 tokens.
+        let covered = Fraction::from_integer(200)
+            .checked_div_ceil(Fraction::ONE.checked_add(penalty).unwrap())
+            .unwrap();
+        let repaid = value::amount_for_value_ceil(covered, Fraction::ONE, 6).unwrap();
         assert_eq!(step.repaid.get(), repaid);
-        assert_eq!(repaid, 193_760_899);
+        assert_eq!(repaid, 193_760_900);
         assert_eq!(step.settled_sf.get(), Fraction::from_integer(repaid).raw());
-        let received = value::amount_for_value_floor(
+        let worth = value::amount_for_value_floor(
             math::seize_value_floor(Fraction::from_integer(repaid).checked_div_int(TOKEN).unwrap(), penalty)
                 .unwrap(),
             Fraction::from_integer(10),
             6,
         )
         .unwrap();
+        let received = 20 * TOKEN;
+        assert!(worth >= received, "{worth}");
         assert_eq!(step.received.get(), received);
-        assert!((20 * TOKEN - 2..=20 * TOKEN).contains(&received), "{received}");
         // Rate 1: the cTokens equal the liquidity.
         assert_eq!(step.seized_collateral.get(), received);
         assert_eq!(step.total_after.get(), 1_000 * TOKEN - received);
@@ -1085,7 +1105,7 @@ mod tests {
                 DeleverageSide::Supply,
                 |_| {},
                 END + DAYS_3_4,
-                DeleverageParams { min_received: 20 * TOKEN, ..params(DeleverageSide::Supply, 0) },
+                DeleverageParams { min_received: 20 * TOKEN + 1, ..params(DeleverageSide::Supply, 0) },
                 BallastError::DeleverageSlippage,
             ),
             (
@@ -1140,6 +1160,24 @@ mod tests {
         assert_eq!(step.ended, 1);
         assert_eq!(ended.unwrap().total.get(), 999 * TOKEN);
         assert_eq!(s2.debt_reserve.deleverage[1], DeleverageState::default());
+    }
+
+    #[test]
+    fn a_dust_excess_still_completes() {
+        // Supply side, one base unit over the cap: the share is one unit of collateral ($0.00001), paid for
+        // by 10 USDC units rounded up, and the deleverage ends at the cap.
+        let mut s = setup(DeleverageSide::Supply);
+        s.collateral_reserve.deleverage[0].target_cap.set(1_000 * TOKEN - 1);
+        let (step, ended) = as_step(run(&mut s, &params(DeleverageSide::Supply, END + DAYS_3_4)).unwrap());
+        assert_eq!((step.received.get(), step.repaid.get()), (1, 10));
+        assert_eq!(ended.unwrap().total.get(), 1_000 * TOKEN - 1);
+        // Borrow side, one USDC unit over: its share buys no collateral unit, so the step repays the smallest
+        // amount that does (10 units at $1e-6 buy one $1e-5 unit at 1.0322) and passes the cap by that dust.
+        let mut s = setup(DeleverageSide::Borrow);
+        s.debt_reserve.deleverage[1].target_cap.set(1_000 * TOKEN - 1);
+        let (step, ended) = as_step(run(&mut s, &params(DeleverageSide::Borrow, END + DAYS_3_4)).unwrap());
+        assert_eq!((step.repaid.get(), step.received.get()), (10, 1));
+        assert_eq!(ended.unwrap().total.get(), 1_000 * TOKEN - 10);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! obligation's collateral there. The penalty is `min + LTV × days since the margin call ended` (percent
 //! points per day), capped at the lowest max liquidation bonus among every reserve of the obligation and at
 //! 1 − LTV without borrow factors. Each step takes at most the obligation's proportional share of the excess
-//! (`ceil(amount × excess / total)`) and never more than the remaining excess. No protocol fee is taken.
+//! (`ceil(amount × excess / total)`) and never more than the remaining excess, except that a borrow-side share
+//! worth less than one base unit of collateral is raised to the smallest repayment that buys one (the last
+//! steps would otherwise never complete). No protocol fee is taken.
 //!
 //! - Supply side: the target is the withdraw reserve's total supply; the step takes at most that share of
 //!   the obligation's target collateral (in liquidity).
