@@ -228,6 +228,7 @@ fn a_total_already_at_the_cap_ends_the_deleverage_without_moving_funds() {
     world.edit_reserve(at::C_RESERVE, |r| r.deleverage[DELEVERAGE_SUPPLY].target_cap.set(1_000 * TOKEN));
     let ix = world.deleverage_ix(DeleverageSide::Supply, DELEVERAGE_MAX, 0);
     let (result, accounts) = run_at(&world, &ix, STEP_SLOT);
+    println!("Deleverage (ended, no transfer) CU: {}", result.compute_units_consumed);
     assert_eq!(result.program_result, ProgramResult::Success);
     for ((key, before), (_, after)) in accounts.iter().zip(&result.resulting_accounts) {
         if *key == world.c.reserve {

@@ -412,12 +412,29 @@ pub fn step_penalty(
     slots_since_margin_call_end: u64,
     penalty_cap_bps: u16,
 ) -> Fraction {
+    penalty_at(min_penalty_bps, health, health.ltv(), slots_since_margin_call_end, penalty_cap_bps)
+}
+
+/// [`step_penalty`] for an LTV already computed.
+fn penalty_at(
+    min_penalty_bps: u16,
+    health: &Health,
+    ltv: Fraction,
+    slots_since_margin_call_end: u64,
+    penalty_cap_bps: u16,
+) -> Fraction {
     let penalty = math::deleverage_penalty(
         Fraction::from_bps(u64::from(min_penalty_bps)),
-        health.ltv(),
+        ltv,
         slots_since_margin_call_end,
         Fraction::from_bps(u64::from(penalty_cap_bps)),
     );
+    // `1 − p` is on the fixed-point grid, so `borrowed < floor(deposited × (1 − p))` implies
+    // `ceil(borrowed / deposited) <= 1 − p`: the bound cannot bind and its division is skipped.
+    let headroom = health.deposited_value.saturating_mul(Fraction::ONE.saturating_sub(penalty));
+    if health.borrowed_value < headroom {
+        return penalty;
+    }
     penalty.min(Fraction::ONE.saturating_sub(health.ltv_no_bf()))
 }
 
@@ -494,7 +511,7 @@ fn plan(
     if !math::is_eligible(ltv, threshold) {
         return Err(BallastError::NotDeleverageable);
     }
-    let penalty = step_penalty(state.min_penalty_bps.get(), &health, since_end, params.penalty_cap_bps);
+    let penalty = penalty_at(state.min_penalty_bps.get(), &health, ltv, since_end, params.penalty_cap_bps);
     let incentive = Fraction::ONE.checked_add(penalty)?;
 
     // The debt, brought up to the repay reserve's index (rounded up: the borrower owes it).
@@ -538,13 +555,21 @@ fn plan(
         DeleverageSide::Supply => debt_tokens,
         DeleverageSide::Borrow => {
             let share = math::deleverage_amount(debt_tokens, excess, total)?;
+            // The share buys at least one unit when its value × (1 + p) reaches the unit's value (rounded
+            // up); only otherwise is the smallest such repayment worked out.
             let one_unit = value::market_value_ceil(1, withdraw_price, withdraw_decimals)?;
-            let smallest = value::amount_for_value_ceil(
-                one_unit.checked_div_ceil(incentive)?,
-                repay_price,
-                repay_decimals,
-            )?;
-            share.max(smallest)
+            let share_buys =
+                value::market_value(share, repay_price, repay_decimals)?.checked_mul(incentive)?;
+            if share_buys >= one_unit {
+                share
+            } else {
+                value::amount_for_value_ceil(
+                    one_unit.checked_div_ceil(incentive)?,
+                    repay_price,
+                    repay_decimals,
+                )?
+                .max(share)
+            }
         }
     };
     let repaid = params.max_repay.min(repay_for_take).min(repay_cap).min(debt_tokens);
