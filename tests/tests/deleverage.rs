@@ -448,7 +448,10 @@ mod keeper_loop {
         ballast_interface::{
             client,
             instruction::{DeleverageSide, DELEVERAGE_MAX},
-            logic::deleverage::{cached_health, side_total, step_penalty, Deleveraged, DELEVERAGED_TAG},
+            logic::deleverage::{
+                cached_health, side_total, step_penalty, DeleverageEnded, DeleverageStarted, Deleveraged,
+                DELEVERAGED_TAG, DELEVERAGE_ENDED_TAG, DELEVERAGE_STARTED_TAG,
+            },
             pod::{Le128, Le64},
             state::{Market, Obligation, ObligationBorrow, ObligationDeposit, Reserve},
         },
@@ -646,11 +649,12 @@ mod keeper_loop {
         }
     }
 
-    fn event(logs: &[String]) -> Option<Deleveraged> {
+    /// The event logged under `tag` in a transaction's "Program data:" lines.
+    fn event<T: bytemuck::Pod>(logs: &[String], tag: &[u8]) -> Option<T> {
         logs.iter().filter_map(|l| l.strip_prefix("Program data: ")).find_map(|fields| {
             let mut parts = fields.split(' ').map(base64_decode);
-            let (tag, body) = (parts.next()?, parts.next()?);
-            (tag == DELEVERAGED_TAG && body.len() == core::mem::size_of::<Deleveraged>())
+            let (found, body) = (parts.next()?, parts.next()?);
+            (found == tag && body.len() == core::mem::size_of::<T>())
                 .then(|| bytemuck::pod_read_unaligned(&body))
         })
     }
@@ -685,8 +689,18 @@ mod keeper_loop {
             client::start_deleverage(&target_keys.reserve, &world.market, &world.council.pubkey(), &args);
         let council = world.council.insecure_clone();
         let meta = world.svm.must_send("start_deleverage", &[ix], &[&council]);
-        assert!(meta.logs.iter().any(|l| l.starts_with("Program data: ")));
         let margin_call_end = world.reserve(&target_keys).deleverage[side.index()].margin_call_end_slot.get();
+        // Everything a notifier needs to warn the borrowers.
+        let started: DeleverageStarted =
+            event(&meta.logs, DELEVERAGE_STARTED_TAG).expect("DeleverageStarted event");
+        assert_eq!(started.reserve, target_keys.reserve);
+        assert_eq!(started.side, side as u8);
+        assert_eq!((started.total.get(), started.new_cap.get()), (total, new_cap));
+        assert_eq!(started.margin_call_end_slot.get(), margin_call_end);
+        assert_eq!(started.margin_call_end_slot.get() - started.start_slot.get(), 518_400);
+        assert_eq!(started.slots_per_bps.get(), SLOTS_PER_BPS);
+        assert_eq!(started.min_penalty_bps.get(), MIN_PENALTY_BPS);
+        assert_eq!(started.liquidation_threshold_bps.get(), 8_000);
 
         // During the margin call nobody is deleveraged.
         world.svm.warp_slots(1_000);
@@ -729,7 +743,7 @@ mod keeper_loop {
                 };
                 steps += 1;
                 world.borrowers[i].2.get_or_insert(world.svm.slot());
-                let step = event(&meta.logs).expect("Deleveraged event");
+                let step: Deleveraged = event(&meta.logs, DELEVERAGED_TAG).expect("Deleveraged event");
                 // min + LTV × days since the margin call ended, capped at the 10 % max bonus.
                 let formula = math::deleverage_penalty(
                     Fraction::from_bps(u64::from(MIN_PENALTY_BPS)),
@@ -747,6 +761,10 @@ mod keeper_loop {
                 assert!(cached_health(&after).ltv() <= health.ltv(), "LTV raised");
                 world.assert_invariants(rates);
                 if step.ended == 1 {
+                    let ended: DeleverageEnded =
+                        event(&meta.logs, DELEVERAGE_ENDED_TAG).expect("DeleverageEnded event");
+                    assert_eq!((ended.reserve, ended.target_cap.get()), (target_keys.reserve, new_cap));
+                    assert!(ended.total.get() <= new_cap);
                     break 'keeper;
                 }
             }
