@@ -109,7 +109,6 @@ struct World {
     svm: Svm,
     market: Address,
     council: Keypair,
-    authority: Address,
     /// The asset whose cap is cut ($10, LT 80 %, max bonus 10 %).
     target: ReserveKeys,
     /// The debt asset ($1).
@@ -162,7 +161,6 @@ impl World {
             svm,
             market,
             council,
-            authority,
             target,
             usdc,
             borrowers: Vec::new(),
@@ -453,8 +451,9 @@ fn run(side: DeleverageSide) {
     for pair in by_ltv.windows(2) {
         assert!(pair[0].1 <= pair[1].1, "LTV {} deleveraged after LTV {}", pair[0].0, pair[1].0);
     }
-    let _ = world.authority;
-    let _ = world.borrowers.iter().map(|b| b.owner.pubkey()).count();
+    for b in &world.borrowers {
+        assert_eq!(pda::find_obligation(&world.market, &b.owner.pubkey(), 0).0, b.obligation);
+    }
 }
 
 #[test]
