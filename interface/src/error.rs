@@ -218,6 +218,27 @@ pub enum BallastError {
     FlashBorrowNotFound,
     /// The `FlashBorrow` that `FlashRepay` points to names another reserve or another amount.
     FlashBorrowMismatch,
+    // 6090 - deleverage
+    /// The deleverage side byte is neither 0 (supply) nor 1 (borrow).
+    InvalidDeleverageSide,
+    /// The new cap must be below the side's current total.
+    DeleverageCapNotBelowTotal,
+    /// A deleverage is already running on this side of the reserve.
+    DeleverageAlreadyActive,
+    /// No deleverage is running on this side of the reserve.
+    DeleverageNotActive,
+    /// The margin call is still running: no deleverage before it ends.
+    MarginCallActive,
+    /// The obligation's LTV does not exceed the current deleverage LTV.
+    NotDeleverageable,
+    /// The obligation holds none of the deleveraged asset on the deleveraged side.
+    DeleverageAssetNotHeld,
+    /// The executor would receive fewer tokens than its minimum.
+    DeleverageSlippage,
+    /// The operation would push a reserve total under deleverage further above its new cap.
+    DeleverageCapExceeded,
+    /// The minimum deleverage penalty exceeds the reserve's max liquidation bonus.
+    DeleveragePenaltyTooHigh,
 }
 
 impl BallastError {

@@ -9,6 +9,7 @@
 pub mod entrypoint;
 pub mod introspection;
 pub mod log;
+pub mod event;
 pub mod processor;
 pub mod validation;
 

@@ -17,8 +17,9 @@ pub fn init_market(market: &Address, owner: &Address, args: &InitMarketArgs) -> 
 
 mod flash;
 mod ladder;
+mod deleverage;
 mod lending;
 mod refresh;
 mod reserve;
 
-pub use {flash::*, ladder::*, lending::*, refresh::*, reserve::*};
+pub use {deleverage::*, flash::*, ladder::*, lending::*, refresh::*, reserve::*};

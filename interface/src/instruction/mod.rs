@@ -6,10 +6,11 @@
 
 mod args;
 mod flash;
+mod deleverage;
 mod init_market;
 mod ladder;
 
-pub use {args::*, flash::*, init_market::*, ladder::*};
+pub use {args::*, deleverage::*, flash::*, init_market::*, ladder::*};
 
 use {crate::error::BallastError, bytemuck::Pod};
 

@@ -2,6 +2,7 @@
 //! account loading, so that the program, the keeper and the tests run the same code.
 
 pub mod flash;
+pub mod deleverage;
 pub mod interest;
 pub mod liquidation;
 pub mod obligation;

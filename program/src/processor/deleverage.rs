@@ -1,11 +1,192 @@
-//! Not written yet: refused as an unknown instruction until its processor lands.
+//! Deleverage: one step of a running deleverage on one obligation, by anyone, once the margin call is over.
+//!
+//! The obligation must hold the target asset and have an LTV above the deleverage LTV, which starts at the
+//! target's liquidation threshold when the margin call ends and falls by 1 bps every `slots_per_bps` slots,
+//! so the most leveraged positions become eligible first. The executor repays debt of the repay reserve and
+//! receives liquidity of the withdraw reserve worth the repaid value × (1 + penalty), redeemed from the
+//! obligation's collateral there. The penalty is `min + LTV × days since the margin call ended` (percent
+//! points per day), capped at the lowest max liquidation bonus among every reserve of the obligation and at
+//! 1 − LTV without borrow factors. Each step takes at most the obligation's proportional share of the excess
+//! (`ceil(amount × excess / total)`) and never more than the remaining excess, except that a borrow-side share
+//! worth less than one base unit of collateral is raised to the smallest repayment that buys one (the last
+//! steps would otherwise never complete). No protocol fee is taken.
+//!
+//! - Supply side: the target is the withdraw reserve's total supply; the step takes at most that share of
+//!   the obligation's target collateral (in liquidity).
+//! - Borrow side: the target is the repay reserve's borrowed total; the step repays at most that share of
+//!   the obligation's target debt, and any collateral of the obligation pays for it.
+//!
+//! The deleverage ends by itself: when the target total is already at or under the cap this instruction
+//! clears the side's state and returns without moving funds, and a step that brings the total to the cap
+//! clears it too (both log [`DeleverageEnded`]). A step logs [`Deleveraged`] and marks the obligation stale.
+//!
+//! Accounts:
+//! 0. `[w]` obligation: refreshed in this slot with loaded prices.
+//! 1. `[]` market.
+//! 2. `[w]` repay reserve: refreshed in this slot; the obligation's debt the executor repays.
+//! 3. `[w]` withdraw reserve: refreshed in this slot; the obligation's collateral the executor receives.
+//! 4. `[s]` executor.
+//! 5. `[w]` executor source: token account of the repay reserve's liquidity mint.
+//! 6. `[w]` executor destination: token account of the withdraw reserve's liquidity mint.
+//! 7. `[w]` repay vault: the repay reserve's liquidity vault.
+//! 8. `[w]` withdraw vault: the withdraw reserve's liquidity vault.
+//! 9. `[]` market authority.
+//! 10. `[]` token program: SPL Token.
+//! 11. and on: `[]` every other reserve of the obligation (deposits and borrows), in any order.
+//!
+//! Data: [`DeleverageArgs`]: side u8 (0 supply: target = withdraw reserve; 1 borrow: target = repay
+//! reserve), max repay (tokens, non-zero; `u64::MAX` for as much as allowed), min received (tokens of the
+//! withdraw reserve's liquidity).
 
 use {
-    ballast_interface::error::BallastError,
-    pinocchio::{AccountView, ProgramResult},
+    crate::{
+        event,
+        state::{clock, load, load_mut, require_fresh_reserve, require_market},
+        token::{
+            market_authority_seeds, read_token_account, require_token_program, transfer, transfer_from_vault,
+        },
+        validation::{require_distinct, require_signer},
+    },
+    ballast_interface::{
+        error::BallastError,
+        instruction::{parse_args, DeleverageArgs, DeleverageSide},
+        logic::deleverage::{
+            deleverage, DeleverageAccounts, DeleverageOutcome, DeleverageParams, DELEVERAGED_TAG,
+            DELEVERAGE_ENDED_TAG,
+        },
+        state::{Market, Obligation, Reserve, PRICE_LOADED},
+    },
+    pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
 };
 
 #[inline(never)]
-pub fn process(_accounts: &mut [AccountView], _data: &[u8]) -> ProgramResult {
-    Err(BallastError::UnknownInstruction.into())
+pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
+    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
+    // five argument registers of BPF.
+    let program_id = &crate::ID;
+    let [obligation_account, market_account, repay_reserve_account, withdraw_reserve_account, executor, source, destination, repay_vault, withdraw_vault, market_authority, token_program, other_reserves @ ..] =
+        accounts
+    else {
+        return Err(BallastError::NotEnoughAccounts.into());
+    };
+
+    // 1. Arguments: exact length, a known side, a non-zero repay bound.
+    let args = parse_args::<DeleverageArgs>(data)?;
+    let side = DeleverageSide::from_u8(args.side)?;
+    let max_repay = args.max_repay.get();
+    if max_repay == 0 {
+        return Err(BallastError::ZeroAmount.into());
+    }
+
+    // 2. Signers: the executor.
+    require_signer(executor)?;
+
+    // 3. Market, its authority, the token program.
+    let market = load::<Market>(market_account, program_id)?;
+    if market_authority.address() != &market.authority {
+        return Err(BallastError::InvalidPda.into());
+    }
+    require_token_program(token_program)?;
+
+    // 4. Reserves: distinct, writable, of this market, refreshed in this slot with a loaded price.
+    require_distinct(repay_reserve_account, withdraw_reserve_account)?;
+    let slot = clock()?.slot;
+    let repay_reserve_address = *repay_reserve_account.address();
+    let withdraw_reserve_address = *withdraw_reserve_account.address();
+    let mut repay_reserve = load_mut::<Reserve>(repay_reserve_account, program_id)?;
+    let mut withdraw_reserve = load_mut::<Reserve>(withdraw_reserve_account, program_id)?;
+    for reserve in [&*repay_reserve, &*withdraw_reserve] {
+        require_market(&reserve.market, market_account)?;
+        require_fresh_reserve(reserve, slot)?;
+        if reserve.price_status & PRICE_LOADED == 0 {
+            return Err(BallastError::PriceNotLoaded.into());
+        }
+    }
+
+    // 5. Obligation: writable, of this market, refreshed in this slot with loaded prices (the LTV and the
+    //    penalty come from its cached health).
+    let obligation_address = *obligation_account.address();
+    let mut obligation = load_mut::<Obligation>(obligation_account, program_id)?;
+    if obligation.market != *market_account.address() {
+        return Err(BallastError::MarketMismatch.into());
+    }
+    if obligation.last_refresh_slot.get() != slot {
+        return Err(BallastError::ObligationStale.into());
+    }
+    if obligation.price_status & PRICE_LOADED == 0 {
+        return Err(BallastError::PriceNotLoaded.into());
+    }
+
+    // 6. Vaults are the reserves' own; the executor's accounts hold the right mints and are not vaults (a
+    //    vault paying itself would leave its balance while the reserve's available amount moves).
+    if repay_vault.address() != &repay_reserve.liquidity_vault
+        || withdraw_vault.address() != &withdraw_reserve.liquidity_vault
+    {
+        return Err(BallastError::InvalidVault.into());
+    }
+    read_token_account(source, &repay_reserve.liquidity_mint)?;
+    read_token_account(destination, &withdraw_reserve.liquidity_mint)?;
+    require_distinct(source, repay_vault)?;
+    require_distinct(destination, repay_vault)?;
+    require_distinct(destination, withdraw_vault)?;
+
+    // 7. Penalty cap: the lowest max liquidation bonus among every reserve of the obligation. Reserves other
+    //    than the two above must be passed after the fixed accounts.
+    let mut penalty_cap_bps = repay_reserve
+        .config
+        .max_liquidation_bonus_bps
+        .get()
+        .min(withdraw_reserve.config.max_liquidation_bonus_bps.get());
+    let held =
+        obligation.deposits().iter().map(|d| d.reserve).chain(obligation.borrows().iter().map(|b| b.reserve));
+    for reserve_address in held {
+        if reserve_address == repay_reserve_address || reserve_address == withdraw_reserve_address {
+            continue;
+        }
+        let account = other_reserves
+            .iter()
+            .find(|account| account.address() == &reserve_address)
+            .ok_or(BallastError::ObligationReserveMismatch)?;
+        let reserve = load::<Reserve>(account, program_id)?;
+        require_market(&reserve.market, market_account)?;
+        penalty_cap_bps = penalty_cap_bps.min(reserve.config.max_liquidation_bonus_bps.get());
+    }
+
+    // 8. The step: eligibility, penalty and amounts, all checked before the state is written.
+    let params =
+        DeleverageParams { side, slot, max_repay, min_received: args.min_received.get(), penalty_cap_bps };
+    let outcome = deleverage(
+        DeleverageAccounts {
+            obligation: &mut obligation,
+            obligation_address: &obligation_address,
+            repay_reserve: &mut repay_reserve,
+            repay_reserve_address: &repay_reserve_address,
+            withdraw_reserve: &mut withdraw_reserve,
+            withdraw_reserve_address: &withdraw_reserve_address,
+        },
+        &params,
+    )?;
+    drop(obligation);
+    drop(repay_reserve);
+    drop(withdraw_reserve);
+
+    let (step, ended) = match outcome {
+        DeleverageOutcome::Ended(ended) => {
+            event::emit(DELEVERAGE_ENDED_TAG, &ended);
+            return Ok(());
+        }
+        DeleverageOutcome::Step { step, ended } => (step, ended),
+    };
+    event::emit(DELEVERAGED_TAG, &step);
+    if let Some(ended) = ended {
+        event::emit(DELEVERAGE_ENDED_TAG, &ended);
+    }
+
+    // 9. Tokens: the executor repays, then receives the redeemed collateral from the withdraw vault.
+    transfer(source, repay_vault, executor, step.repaid.get())?;
+    let bump = [market.authority_bump];
+    let seeds = market_authority_seeds(market_account.address(), &bump);
+    let signer = Signer::from(&seeds);
+    transfer_from_vault(withdraw_vault, destination, market_authority, step.received.get(), &signer)?;
+    Ok(())
 }
