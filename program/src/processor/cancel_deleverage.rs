@@ -21,7 +21,7 @@ use {
         logic::deleverage::{cancel_deleverage, DELEVERAGE_ENDED_TAG},
         state::{Market, Reserve},
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]

@@ -56,7 +56,7 @@ use {
         },
         state::{Market, Obligation, Reserve, PRICE_LOADED},
     },
-    pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
+    pinocchio::{cpi::Signer, AccountView, ProgramResult},
 };
 
 #[inline(never)]

@@ -24,7 +24,7 @@ use {
         logic::deleverage::{start_deleverage, StartParams, DELEVERAGE_STARTED_TAG},
         state::{Market, Reserve},
     },
-    pinocchio::{AccountView, Address, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]
