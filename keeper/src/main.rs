@@ -115,9 +115,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 program: program_path(program),
                 progress: !quiet,
             };
-            let (table, files) = simulate(&config, out.as_deref())?;
-            println!("{table}");
-            for file in files {
+            let comparison = simulate(&config, out.as_deref())?;
+            println!("{}", comparison.table);
+            for file in comparison.files {
                 println!("wrote {}", file.display());
             }
             Ok(())

@@ -25,6 +25,7 @@ use {
     ballast_math::Fraction,
     rand::{Rng, SeedableRng},
     rand_chacha::ChaCha20Rng,
+    solana_address::Address,
     solana_signer::Signer,
     std::{collections::BTreeMap, fmt::Write as _, path::Path},
 };
@@ -337,7 +338,7 @@ fn build(config: &SimConfig, plan: &Plan, mode: Mode) -> Result<Market, String> 
     let mut world = MarketWorld::with_svm(svm);
     world.add_reserve(6, price_units(1.0), PRICE_EXPONENT, |_| {});
     world.add_reserve(6, price_units(plan.prices[0]), PRICE_EXPONENT, |_| {});
-    let (usdc, asset) = (world.reserves[USDC], world.reserves[ASSET]);
+    let usdc = world.reserves[USDC];
 
     let lender = world.new_user();
     world.fund(&lender, USDC, plan.lender_usdc);
@@ -356,52 +357,67 @@ fn build(config: &SimConfig, plan: &Plan, mode: Mode) -> Result<Market, String> 
     }
 
     for b in &plan.borrowers {
-        open_position(&mut world, b, plan.prices[0], mode == Mode::Ladder && b.opt_in)?;
+        let terms = (mode == Mode::Ladder && b.opt_in).then(|| opt_in_terms(7_000));
+        open_position(&mut world, ASSET, b.collateral, plan.prices[0], b.ltv_bps, terms)?;
     }
-
-    let wallet = world.svm.new_wallet(1_000_000_000_000);
-    let keeper_usdc = world.svm.create_token_account(&usdc.mint, &wallet.pubkey());
-    let keeper_asset = world.svm.create_token_account(&asset.mint, &wallet.pubkey());
-    world.svm.mint_to(&usdc.mint, &keeper_usdc, 1_000_000_000 * UNIT);
-    let keeper = Keeper {
-        market: world.market,
-        wallet,
-        oracles: world.reserves.iter().map(|r| (r.reserve, r.price_update)).collect(),
-        token_accounts: [(usdc.mint, keeper_usdc), (asset.mint, keeper_asset)].into_iter().collect(),
-        allowed: Allowed {
-            pre_liquidate: mode == Mode::Ladder,
-            liquidate: true,
-            deleverage: mode == Mode::Ladder,
-            cover_bad_debt: true,
-        },
+    let allowed = Allowed {
+        pre_liquidate: mode == Mode::Ladder,
+        liquidate: true,
+        deleverage: mode == Mode::Ladder,
+        cover_bad_debt: true,
     };
+    let keeper = keeper_for(&mut world, 1_000_000_000 * UNIT, allowed);
     Ok(Market { world, keeper })
 }
 
-fn open_position(world: &mut MarketWorld, b: &Borrower, price: f64, opt_in: bool) -> Result<(), String> {
-    let (usdc, asset) = (world.reserves[USDC], world.reserves[ASSET]);
+/// Terms of the scenarios' pre-liquidation opt-ins: from 70 % LTV, 10 % to 50 % of the borrow per call at
+/// a 1 % to 4 % incentive.
+pub fn opt_in_terms(pre_ltv_bps: u16) -> SetPreLiquidationArgs {
+    SetPreLiquidationArgs {
+        enabled: Flag::ON,
+        pre_ltv_bps: Le16::new(pre_ltv_bps),
+        close_factor_start_bps: Le16::new(1_000),
+        close_factor_end_bps: Le16::new(5_000),
+        incentive_start_bps: Le16::new(10_100),
+        incentive_end_bps: Le16::new(10_400),
+    }
+}
+
+/// Opens a position by real transactions: a new user deposits `collateral` base units of reserve
+/// `collateral_index` as collateral and borrows USDC for `ltv_bps` of its value at `price` dollars, then opts
+/// in to pre-liquidation with `terms`. Returns the obligation.
+pub fn open_position(
+    world: &mut MarketWorld,
+    collateral_index: usize,
+    collateral: u64,
+    price: f64,
+    ltv_bps: u64,
+    terms: Option<SetPreLiquidationArgs>,
+) -> Result<Address, String> {
+    let (usdc, asset) = (world.reserves[USDC], world.reserves[collateral_index]);
     let user: User = world.new_user();
-    world.fund(&user, ASSET, b.collateral);
+    world.fund(&user, collateral_index, collateral);
     let obligation = world.init_obligation(&user, 0);
     let deposit = client::deposit_liquidity(
         &asset.reserve,
         &world.market,
         &user.address(),
-        &user.liquidity[ASSET],
-        &user.collateral[ASSET],
-        b.collateral,
+        &user.liquidity[collateral_index],
+        &user.collateral[collateral_index],
+        collateral,
     );
-    let collateral = client::deposit_collateral(
+    let deposit_collateral = client::deposit_collateral(
         &obligation,
         &asset.reserve,
         &world.market,
         &user.address(),
-        &user.collateral[ASSET],
-        b.collateral,
+        &user.collateral[collateral_index],
+        collateral,
     );
-    let refresh = world.refresh_reserve_ix(ASSET);
-    world.svm.must_send("open_deposit", &[refresh, deposit, collateral], &[&user.keypair]);
-    let debt = (b.collateral as f64 * price * b.ltv_bps as f64 / 10_000.0) as u64;
+    let refresh = world.refresh_reserve_ix(collateral_index);
+    world.svm.must_send("open_deposit", &[refresh, deposit, deposit_collateral], &[&user.keypair]);
+    let scale = 10f64.powi(i32::from(usdc.decimals) - i32::from(asset.decimals));
+    let debt = (collateral as f64 * scale * price * ltv_bps as f64 / 10_000.0) as u64;
     let borrow = client::borrow(
         &client::BorrowAccounts {
             obligation,
@@ -415,24 +431,36 @@ fn open_position(world: &mut MarketWorld, b: &Borrower, price: f64, opt_in: bool
     );
     let ixs = [
         world.refresh_reserve_ix(USDC),
-        world.refresh_reserve_ix(ASSET),
+        world.refresh_reserve_ix(collateral_index),
         client::refresh_obligation(&obligation, &world.market, &[asset.reserve], &[]),
         borrow,
     ];
     world.svm.send("open_borrow", &ixs, &[&user.keypair]).map_err(|e| format!("borrow: {:?}", e.err))?;
-    if opt_in {
-        let args = SetPreLiquidationArgs {
-            enabled: Flag::ON,
-            pre_ltv_bps: Le16::new(7_000),
-            close_factor_start_bps: Le16::new(1_000),
-            close_factor_end_bps: Le16::new(5_000),
-            incentive_start_bps: Le16::new(10_100),
-            incentive_end_bps: Le16::new(10_400),
-        };
+    if let Some(args) = terms {
         let ix = client::set_pre_liquidation(&obligation, &user.address(), &args);
         world.svm.must_send("set_pre_liquidation", &[ix], &[&user.keypair]);
     }
-    Ok(())
+    Ok(obligation)
+}
+
+/// A keeper for the world's market with a new wallet holding token accounts of every reserve's mint and
+/// `usdc` of USDC to repay with.
+pub fn keeper_for(world: &mut MarketWorld, usdc: u64, allowed: Allowed) -> Keeper {
+    let wallet = world.svm.new_wallet(1_000_000_000_000);
+    let mut token_accounts = std::collections::HashMap::new();
+    for handle in world.reserves.clone() {
+        let account = world.svm.create_token_account(&handle.mint, &wallet.pubkey());
+        token_accounts.insert(handle.mint, account);
+    }
+    let usdc_mint = world.reserves[USDC].mint;
+    world.svm.mint_to(&usdc_mint, &token_accounts[&usdc_mint], usdc);
+    Keeper {
+        market: world.market,
+        wallet,
+        oracles: world.reserves.iter().map(|r| (r.reserve, r.price_update)).collect(),
+        token_accounts,
+        allowed,
+    }
 }
 
 fn supply_tokens(reserve: &Reserve) -> f64 {
@@ -593,8 +621,18 @@ pub fn table(config: &SimConfig, ladder: &Metrics, plain: &Metrics) -> String {
     out
 }
 
+/// Both runs of a scenario.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub table: String,
+    pub ladder: RunResult,
+    pub plain: RunResult,
+    /// The plots written.
+    pub files: Vec<std::path::PathBuf>,
+}
+
 /// Both runs, the table, and (with `out`) the plots.
-pub fn simulate(config: &SimConfig, out: Option<&Path>) -> Result<(String, Vec<std::path::PathBuf>), String> {
+pub fn simulate(config: &SimConfig, out: Option<&Path>) -> Result<Comparison, String> {
     let steps = config.steps as u64 * 2;
     let bar = if config.progress {
         let bar = indicatif::ProgressBar::new(steps);
@@ -617,5 +655,5 @@ pub fn simulate(config: &SimConfig, out: Option<&Path>) -> Result<(String, Vec<s
     if let Some(dir) = out {
         files = crate::plot::write_all(dir, config.scenario.name(), &ladder, &plain)?;
     }
-    Ok((table, files))
+    Ok(Comparison { table, ladder, plain, files })
 }

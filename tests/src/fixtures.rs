@@ -6,10 +6,10 @@ use {
     ballast_interface::{
         oracle::{PriceUpdate, PYTH_RECEIVER_ID},
         pda,
-        pod::{Flag, Le128, Le16, Le32, Le64, LeI64},
+        pod::{Flag, Le128, Le16, Le64, LeI64},
         state::{
-            AccountHeader, AccountKind, CurvePoint, DeleverageState, Market, Obligation,
-            PreLiquidationConfig, Reserve, ReserveConfig, MAX_CURVE_POINTS, PRICE_FULLY_CHECKED,
+            AccountHeader, AccountKind, DeleverageState, Market, Obligation,
+            PreLiquidationConfig, Reserve, PRICE_FULLY_CHECKED,
             PRICE_LOADED,
         },
     },
