@@ -24,7 +24,12 @@ pub trait Cluster {
     /// Every Ballast account of `kind`, sorted by address.
     fn program_accounts(&self, kind: AccountKind) -> Result<Vec<(Address, Account)>, String>;
     /// Sends one transaction paid by `signers[0]` and signed by every signer it needs.
-    fn send(&mut self, label: &str, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Receipt, String>;
+    fn send(
+        &mut self,
+        label: &str,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Receipt, String>;
 }
 
 /// Whether `account` is a Ballast account of `kind` (owner and discriminator).
@@ -56,7 +61,12 @@ impl Cluster for Svm {
         Ok(found)
     }
 
-    fn send(&mut self, label: &str, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Receipt, String> {
+    fn send(
+        &mut self,
+        label: &str,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Receipt, String> {
         let (payer, rest) = signers.split_first().ok_or("a transaction needs a fee payer")?;
         match self.send_paid_by(label, instructions, payer, rest) {
             Ok(meta) => Ok(Receipt { compute_units: meta.compute_units_consumed, logs: meta.logs }),

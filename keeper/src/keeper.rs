@@ -22,7 +22,9 @@ use {
         logic::{
             deleverage::{self as deleverage_logic, DeleverageOutcome, DeleverageParams},
             interest,
-            liquidation::{plan_cover_bad_debt, plan_liquidation, plan_pre_liquidation, MarketRisk, ReservePair},
+            liquidation::{
+                plan_cover_bad_debt, plan_liquidation, plan_pre_liquidation, MarketRisk, ReservePair,
+            },
             obligation::refresh_obligation,
         },
         state::{AccountKind, Market, Obligation, Reserve},
@@ -144,7 +146,8 @@ pub struct Allowed {
 }
 
 impl Allowed {
-    pub const ALL: Self = Self { pre_liquidate: true, liquidate: true, deleverage: true, cover_bad_debt: true };
+    pub const ALL: Self =
+        Self { pre_liquidate: true, liquidate: true, deleverage: true, cover_bad_debt: true };
 
     fn allows(&self, action: ActionKind) -> bool {
         match action {
@@ -338,9 +341,8 @@ impl Keeper {
             ActionKind::CoverBadDebt => {
                 let borrow = o.borrows().first().ok_or("no borrow")?;
                 let reserve = view.reserve(&borrow.reserve)?;
-                let insurance = cluster
-                    .account(&reserve.insurance_vault)?
-                    .map_or(0, |a| crate::svm::token_amount(&a));
+                let insurance =
+                    cluster.account(&reserve.insurance_vault)?.map_or(0, |a| crate::svm::token_amount(&a));
                 let plan = plan_cover_bad_debt(o, &borrow.reserve, reserve, insurance).map_err(to_error)?;
                 proposal.repay_reserve = borrow.reserve;
                 proposal.withdraw_reserve = borrow.reserve;
@@ -464,7 +466,10 @@ impl Keeper {
         let repay = view.reserve(&proposal.repay_reserve)?;
         let withdraw = view.reserve(&proposal.withdraw_reserve)?;
         let token_account = |mint: &Address| {
-            self.token_accounts.get(mint).copied().ok_or_else(|| format!("the keeper holds no account of {mint}"))
+            self.token_accounts
+                .get(mint)
+                .copied()
+                .ok_or_else(|| format!("the keeper holds no account of {mint}"))
         };
         let action = match proposal.action {
             ActionKind::CoverBadDebt => client::cover_bad_debt(

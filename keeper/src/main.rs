@@ -167,7 +167,12 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Layout => {
             use ballast_interface::state::{Market, Obligation, Reserve};
-            println!("market {} bytes, reserve {} bytes, obligation {} bytes", Market::SIZE, Reserve::SIZE, Obligation::SIZE);
+            println!(
+                "market {} bytes, reserve {} bytes, obligation {} bytes",
+                Market::SIZE,
+                Reserve::SIZE,
+                Obligation::SIZE
+            );
             Ok(())
         }
     }

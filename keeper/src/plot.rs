@@ -31,12 +31,7 @@ fn chart(path: &Path, title: &str, y_label: &str, lines: &[Line]) -> Result<(), 
         .y_label_area_size(80)
         .build_cartesian_2d(0.0..x_max, (y_min - pad)..(y_max + pad))
         .map_err(|x| e(&x))?;
-    chart
-        .configure_mesh()
-        .x_desc("step (hours)")
-        .y_desc(y_label)
-        .draw()
-        .map_err(|x| e(&x))?;
+    chart.configure_mesh().x_desc("step (hours)").y_desc(y_label).draw().map_err(|x| e(&x))?;
     for (name, color, points) in lines {
         let color = *color;
         chart
@@ -74,10 +69,16 @@ fn mode_name(mode: Mode) -> &'static str {
 }
 
 /// Writes the three plots under `dir` and returns their paths.
-pub fn write_all(dir: &Path, scenario: &str, ladder: &RunResult, plain: &RunResult) -> Result<Vec<PathBuf>, String> {
+pub fn write_all(
+    dir: &Path,
+    scenario: &str,
+    ladder: &RunResult,
+    plain: &RunResult,
+) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut files = Vec::new();
-    let palette = [RGBColor(31, 119, 180), RGBColor(214, 39, 40), RGBColor(44, 160, 44), RGBColor(148, 103, 189)];
+    let palette =
+        [RGBColor(31, 119, 180), RGBColor(214, 39, 40), RGBColor(44, 160, 44), RGBColor(148, 103, 189)];
 
     let mut lines = Vec::new();
     for (run, colors) in [(ladder, [palette[0], palette[2]]), (plain, [palette[1], palette[3]])] {
@@ -92,13 +93,7 @@ pub fn write_all(dir: &Path, scenario: &str, ladder: &RunResult, plain: &RunResu
     files.push(path);
 
     let supply = ladder.series.supply.iter().enumerate().map(|(t, v)| (t as f64, *v)).collect();
-    let cap = ladder
-        .series
-        .cap
-        .iter()
-        .enumerate()
-        .filter_map(|(t, c)| c.map(|c| (t as f64, c)))
-        .collect();
+    let cap = ladder.series.cap.iter().enumerate().filter_map(|(t, c)| c.map(|c| (t as f64, c))).collect();
     let plain_supply = plain.series.supply.iter().enumerate().map(|(t, v)| (t as f64, *v)).collect();
     let lines = vec![
         ("ladder: total supply".to_string(), palette[0], supply),

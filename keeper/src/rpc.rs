@@ -122,7 +122,12 @@ impl Cluster for RpcCluster {
         Ok(out)
     }
 
-    fn send(&mut self, label: &str, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Receipt, String> {
+    fn send(
+        &mut self,
+        label: &str,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Receipt, String> {
         let payer = signers.first().ok_or("a transaction needs a fee payer")?;
         let message = Message::new(instructions, Some(&payer.pubkey()));
         let tx = Transaction::new(signers, message, self.latest_blockhash()?);

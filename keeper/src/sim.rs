@@ -40,6 +40,10 @@ pub const SLOTS_PER_STEP: u64 = 7_200;
 /// Steps in a day.
 pub const STEPS_PER_DAY: usize = 24;
 const PRICE_EXPONENT: i32 = -8;
+/// The council's deleverage: the deleverage LTV falls 1 bps every 10 slots (10 % in under 3 hours), and the
+/// penalty starts at 2 %, enough for an executor to sell through a thin book in small steps.
+const DELEVERAGE_SLOTS_PER_BPS: u64 = 10;
+const DELEVERAGE_MIN_PENALTY_BPS: u16 = 200;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Scenario {
@@ -152,7 +156,7 @@ fn plan(config: &SimConfig) -> Plan {
                 borrowers,
                 lender_usdc: 1_600_000 * UNIT,
                 insurance_usdc: 0,
-                council: Some((steps / 10, 0.5)),
+                council: Some((steps / 20, 0.4)),
                 margin_call_steps: STEPS_PER_DAY / 2,
             }
         }
@@ -494,8 +498,8 @@ pub fn run(config: &SimConfig, mode: Mode, mut tick: impl FnMut()) -> Result<Run
                     DeleverageSide::Supply,
                     cap,
                     plan.margin_call_steps as u64 * SLOTS_PER_STEP,
-                    10,
-                    50,
+                    DELEVERAGE_SLOTS_PER_BPS,
+                    DELEVERAGE_MIN_PENALTY_BPS,
                 );
                 let owner = world.owner.insecure_clone();
                 let ixs = [
@@ -587,18 +591,10 @@ pub fn table(config: &SimConfig, ladder: &Metrics, plain: &Metrics) -> String {
         ("liquidated value", money(ladder.liquidated_value), money(plain.liquidated_value)),
         ("penalties and bonuses paid", money(ladder.penalties), money(plain.penalties)),
         ("liquidator exit loss (slippage)", money(ladder.exit_loss), money(plain.exit_loss)),
-        (
-            "pre-liquidations",
-            count(ladder, ActionKind::PreLiquidate),
-            count(plain, ActionKind::PreLiquidate),
-        ),
+        ("pre-liquidations", count(ladder, ActionKind::PreLiquidate), count(plain, ActionKind::PreLiquidate)),
         ("liquidations", count(ladder, ActionKind::Liquidate), count(plain, ActionKind::Liquidate)),
         ("deleverage steps", count(ladder, ActionKind::Deleverage), count(plain, ActionKind::Deleverage)),
-        (
-            "bad debt covers",
-            count(ladder, ActionKind::CoverBadDebt),
-            count(plain, ActionKind::CoverBadDebt),
-        ),
+        ("bad debt covers", count(ladder, ActionKind::CoverBadDebt), count(plain, ActionKind::CoverBadDebt)),
         ("declined (unprofitable)", ladder.declined.to_string(), plain.declined.to_string()),
         ("failed transactions", ladder.failed.to_string(), plain.failed.to_string()),
         ("compute units", ladder.compute_units.to_string(), plain.compute_units.to_string()),

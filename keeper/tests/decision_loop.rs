@@ -53,7 +53,7 @@ fn market() -> (MarketWorld, Keeper, Positions) {
     let refresh = world.refresh_reserve_ix(USDC);
     world.svm.must_send("deposit_liquidity", &[refresh, deposit], &[&lender.keypair]);
 
-    let mut open = |world: &mut MarketWorld, index, ltv, terms| {
+    let open = |world: &mut MarketWorld, index, ltv, terms| {
         open_position(world, index, 1_000 * UNIT, 10.0, ltv, terms).expect("open position")
     };
     let positions = Positions {
@@ -69,7 +69,10 @@ fn market() -> (MarketWorld, Keeper, Positions) {
     let b = world.reserves[B];
     let args = client::start_deleverage_args(DeleverageSide::Supply, 500 * UNIT, 10, 1, 50);
     let owner = world.owner.insecure_clone();
-    let ixs = [world.refresh_reserve_ix(B), client::start_deleverage(&b.reserve, &world.market, &owner.pubkey(), &args)];
+    let ixs = [
+        world.refresh_reserve_ix(B),
+        client::start_deleverage(&b.reserve, &world.market, &owner.pubkey(), &args),
+    ];
     world.svm.must_send("start_deleverage", &ixs, &[&owner]);
 
     // 3,000 slots later the deleverage LTV is 80 % − 29.9 % (B's position at 70 % is eligible).
@@ -126,12 +129,15 @@ fn each_kind_of_position_gets_its_action() {
 #[test]
 fn disallowed_actions_are_not_taken() {
     let (mut world, mut keeper, p) = market();
-    keeper.allowed = Allowed { pre_liquidate: false, liquidate: true, deleverage: false, cover_bad_debt: true };
+    keeper.allowed =
+        Allowed { pre_liquidate: false, liquidate: true, deleverage: false, cover_bad_debt: true };
     let outcomes = keeper.tick(&mut world.svm, &mut TakeAll).expect("tick");
     let taken: HashMap<Address, ActionKind> =
         outcomes.iter().map(|o| (o.proposal.obligation, o.proposal.action)).collect();
     assert_eq!(taken.get(&p.pre_liquidatable), None);
     assert_eq!(taken.get(&p.deleverageable), None);
     assert_eq!(taken[&p.liquidatable], ActionKind::Liquidate);
-    assert!(world.svm.program_accounts(ballast_interface::state::AccountKind::Obligation).unwrap().len() >= 5);
+    assert!(
+        world.svm.program_accounts(ballast_interface::state::AccountKind::Obligation).unwrap().len() >= 5
+    );
 }

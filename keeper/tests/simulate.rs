@@ -25,7 +25,8 @@ fn the_whale_is_deleveraged_only_with_the_ladder_and_plots_are_written() {
     let out = std::env::temp_dir().join(format!("ballast-keeper-test-{}", std::process::id()));
     let comparison = simulate(&config(Scenario::Whale, 7, 2, 40), Some(&out)).expect("whale");
     println!("{}", comparison.table);
-    let steps = |m: &ballast_keeper::sim::Metrics| m.actions.get(&ActionKind::Deleverage).copied().unwrap_or(0);
+    let steps =
+        |m: &ballast_keeper::sim::Metrics| m.actions.get(&ActionKind::Deleverage).copied().unwrap_or(0);
     assert!(steps(&comparison.ladder.metrics) > 0, "the ladder deleverages the whale");
     assert_eq!(steps(&comparison.plain.metrics), 0);
     assert_eq!(comparison.plain.metrics.actions.get(&ActionKind::PreLiquidate), None);

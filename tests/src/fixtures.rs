@@ -8,9 +8,8 @@ use {
         pda,
         pod::{Flag, Le128, Le16, Le64, LeI64},
         state::{
-            AccountHeader, AccountKind, DeleverageState, Market, Obligation,
-            PreLiquidationConfig, Reserve, PRICE_FULLY_CHECKED,
-            PRICE_LOADED,
+            AccountHeader, AccountKind, DeleverageState, Market, Obligation, PreLiquidationConfig, Reserve,
+            PRICE_FULLY_CHECKED, PRICE_LOADED,
         },
     },
     ballast_math::Fraction,
