@@ -6,11 +6,10 @@ use {
     ballast_interface::{
         oracle::{PriceUpdate, PYTH_RECEIVER_ID},
         pda,
-        pod::{Flag, Le128, Le16, Le32, Le64, LeI64},
+        pod::{Flag, Le128, Le16, Le64, LeI64},
         state::{
-            AccountHeader, AccountKind, CurvePoint, DeleverageState, Market, Obligation,
-            PreLiquidationConfig, Reserve, ReserveConfig, MAX_CURVE_POINTS, PRICE_FULLY_CHECKED,
-            PRICE_LOADED,
+            AccountHeader, AccountKind, DeleverageState, Market, Obligation, PreLiquidationConfig, Reserve,
+            PRICE_FULLY_CHECKED, PRICE_LOADED,
         },
     },
     ballast_math::Fraction,
@@ -21,10 +20,7 @@ use {
 /// The SPL Token program id.
 pub const TOKEN_PROGRAM_ID: Address = Address::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
 
-/// Length of an SPL mint account.
-pub const MINT_LEN: usize = 82;
-/// Length of an SPL token account.
-pub const TOKEN_ACCOUNT_LEN: usize = 165;
+pub use ballast_keeper::svm::{mint_supply, token_amount, MINT_LEN, TOKEN_ACCOUNT_LEN};
 
 pub fn rent_exempt(len: usize) -> u64 {
     mollusk_svm::Mollusk::default().sysvars.rent.minimum_balance(len)
@@ -73,38 +69,7 @@ pub fn market_state(market: &Address, owner: &Address) -> Market {
 }
 
 /// A typical reserve configuration: LTV 75%, liquidation threshold 80%, bonus 5..10%, a three-point curve.
-pub fn reserve_config(feed_id: [u8; 32]) -> ReserveConfig {
-    let mut curve = [CurvePoint::default(); MAX_CURVE_POINTS];
-    let points = [(0u32, 0u32), (8_000, 1_000), (10_000, 10_000)];
-    for (slot, (u, r)) in curve.iter_mut().zip(points) {
-        *slot = CurvePoint { utilization_bps: Le32::new(u), rate_bps: Le32::new(r) };
-    }
-    ReserveConfig {
-        loan_to_value_bps: Le16::new(7_500),
-        liquidation_threshold_bps: Le16::new(8_000),
-        borrow_factor_bps: Le16::new(10_000),
-        min_liquidation_bonus_bps: Le16::new(500),
-        max_liquidation_bonus_bps: Le16::new(1_000),
-        bad_debt_liquidation_bonus_bps: Le16::new(99),
-        bonus_escalation_bps_per_slot: Le16::new(1),
-        protocol_liquidation_fee_bps: Le16::new(1_000),
-        protocol_take_rate_bps: Le16::new(1_000),
-        insurance_fee_share_bps: Le16::new(5_000),
-        utilization_cap_bps: Le16::new(9_500),
-        flash_loan_fee_bps: Le16::new(9),
-        max_confidence_bps: Le16::new(200),
-        max_twap_divergence_bps: Le16::new(500),
-        borrowing_disabled: Flag::OFF,
-        curve_point_count: points.len() as u8,
-        padding: [0; 2],
-        deposit_cap: Le64::new(u64::MAX / 4),
-        borrow_cap: Le64::new(u64::MAX / 4),
-        max_price_age_secs: Le64::new(60),
-        pyth_feed_id: feed_id,
-        borrow_rate_curve: curve,
-        reserved: [0; 64],
-    }
-}
+pub use ballast_keeper::world::reserve_config;
 
 /// Addresses of a reserve and its accounts.
 #[derive(Clone, Copy, Debug)]
@@ -240,16 +205,6 @@ pub fn token_account(mint: &Address, owner: &Address, amount: u64) -> Account {
         executable: false,
         rent_epoch: 0,
     }
-}
-
-/// Reads the amount of an SPL token account.
-pub fn token_amount(account: &Account) -> u64 {
-    u64::from_le_bytes(account.data[64..72].try_into().expect("token account"))
-}
-
-/// Reads the supply of an SPL mint.
-pub fn mint_supply(account: &Account) -> u64 {
-    u64::from_le_bytes(account.data[36..44].try_into().expect("mint"))
 }
 
 /// A fully verified Pyth `PriceUpdateV2` account: `price` × 10^`exponent`, a tight confidence and the EMA
