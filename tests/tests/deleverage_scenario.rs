@@ -50,6 +50,7 @@ const PENALTY_CAP_BPS: u16 = 1_000;
 const STEP_SLOTS: u64 = 10_000;
 
 struct Borrower {
+    user: User,
     obligation: Address,
     /// LTV with borrow factors at the last refresh the keeper saw.
     last_ltv: Fraction,
@@ -148,6 +149,7 @@ impl World {
             world.svm.must_send("borrow", &[refresh, borrow], &[&user.keypair]);
             world.check_invariants();
             borrowers.push(Borrower {
+                user,
                 obligation,
                 last_ltv: Fraction::ONE,
                 refreshed_slot: 0,
@@ -269,6 +271,56 @@ fn run(side: DeleverageSide) -> Summary {
     let state = world.reserve(target_index).deleverage[side.index()];
     let margin_call_end = state.margin_call_end_slot.get();
     assert_eq!(margin_call_end, state.start_slot.get() + 518_400);
+
+    // While the cut runs, a deposit (supply side) or a borrow (borrow side) that would push the total
+    // further above the new cap is refused and changes nothing (invariant 7).
+    world.refresh_reserves();
+    let (target, usdc) = (world.world.reserves[TARGET], world.world.reserves[USDC]);
+    if side == DeleverageSide::Supply {
+        world.world.fund(&world.keeper, TARGET, TOKEN);
+    }
+    let before = world.snapshot();
+    let (label, ixs, signer) = match side {
+        DeleverageSide::Supply => {
+            let keeper = &world.keeper;
+            let deposit = client::deposit_liquidity(
+                &target.reserve,
+                &world.world.market,
+                &keeper.address(),
+                &keeper.liquidity[TARGET],
+                &keeper.collateral[TARGET],
+                TOKEN,
+            );
+            ("deposit above the cap", vec![deposit], keeper.keypair.insecure_clone())
+        }
+        DeleverageSide::Borrow => {
+            let borrower = &world.borrowers[0];
+            let borrow = client::borrow(
+                &BorrowAccounts {
+                    obligation: borrower.obligation,
+                    reserve: usdc.reserve,
+                    market: world.world.market,
+                    owner: borrower.user.address(),
+                    liquidity_vault: usdc.liquidity_vault,
+                    destination: borrower.user.liquidity[USDC],
+                },
+                TOKEN,
+            );
+            let refresh = world.refresh_obligation_ix(&borrower.obligation);
+            ("borrow above the cap", vec![refresh, borrow], borrower.user.keypair.insecure_clone())
+        }
+    };
+    let failed = world.world.svm.send(label, &ixs, &[&signer]).unwrap_err();
+    let index = u8::try_from(ixs.len() - 1).unwrap();
+    assert_eq!(
+        failed.err,
+        TransactionError::InstructionError(
+            index,
+            InstructionError::Custom(BallastError::DeleverageCapExceeded as u32)
+        ),
+        "{label}"
+    );
+    assert_eq!(world.snapshot(), before, "invariant 7: the refused {label} changed an account");
 
     // During the margin call nothing is deleverageable: the most leveraged position's step is refused and
     // changes no account (invariant 7).

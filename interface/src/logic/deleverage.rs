@@ -227,6 +227,25 @@ pub fn cancel_deleverage(
     Ok(end(reserve, reserve_address, side, total, ENDED_CANCELLED))
 }
 
+/// The observation RefreshReserve makes: when a deleverage runs on `side` and the side's total is at or
+/// under its cap, the state is cleared and the end returned (to be logged). Anything else, including a
+/// corrupted flag byte or a total that cannot be computed, leaves the reserve as it is: a refresh never fails
+/// on this observation, and Deleverage still refuses a corrupted flag.
+pub fn end_if_at_cap(
+    reserve: &mut Reserve,
+    reserve_address: &Address,
+    side: DeleverageSide,
+) -> Option<DeleverageEnded> {
+    if deleverage_state(reserve, side).active.get() != Some(true) {
+        return None;
+    }
+    let total = side_total(reserve, side).ok()?;
+    if total > deleverage_state(reserve, side).target_cap.get() {
+        return None;
+    }
+    Some(end(reserve, reserve_address, side, total, ENDED_CAP_REACHED))
+}
+
 fn end(
     reserve: &mut Reserve,
     reserve_address: &Address,
