@@ -239,6 +239,10 @@ pub enum BallastError {
     DeleverageCapExceeded,
     /// The minimum deleverage penalty exceeds the reserve's max liquidation bonus.
     DeleveragePenaltyTooHigh,
+    // 6100 - liquidation reasons
+    /// Liquidate found no price reason (or price-triggered liquidation is paused) but the obligation is
+    /// eligible for the running deleverage of one of the two reserves: use Deleverage.
+    ObligationDeleverageable,
 }
 
 impl BallastError {

@@ -1,12 +1,13 @@
 //! Borrow: success with exact state and balances, borrowing up to the allowed value, adding to a borrow whose
-//! interest was brought up to date, and each rejection with its own error and every account unchanged.
+//! interest was brought up to date, the cap of a running borrow-side deleverage, and each rejection with its
+//! own error and every account unchanged.
 
 use {
     ballast_interface::{
         client,
         error::BallastError,
         pod::{Flag, Le128, Le16, Le64},
-        state::{Obligation, Reserve, PRICE_LOADED},
+        state::{DeleverageState, Obligation, Reserve, DELEVERAGE_BORROW, DELEVERAGE_SUPPLY, PRICE_LOADED},
     },
     ballast_math::Fraction,
     ballast_tests::{
@@ -305,4 +306,50 @@ fn rejects_a_zero_amount_and_bad_data() {
     let mut ix = borrow(&env, UNIT);
     ix.accounts.truncate(7);
     env.world.reject(&ix, BallastError::NotEnoughAccounts);
+}
+
+/// The debt reserve with 100 tokens already borrowed by others (total 600) and a deleverage running on
+/// `side` with its cap cut to `cap` tokens.
+fn under_deleverage(side: usize, cap: u64) -> Env {
+    let mut env = ready();
+    env.edit_reserve(DEBT, |r| {
+        r.borrowed_amount_sf = Le128::new(Fraction::from_integer(100 * UNIT).raw());
+        r.deleverage[side] = DeleverageState {
+            active: Flag::ON,
+            target_cap: Le64::new(cap),
+            start_slot: Le64::new(1),
+            margin_call_end_slot: Le64::new(2),
+            slots_per_bps: Le64::new(1),
+            ..DeleverageState::default()
+        };
+    });
+    env
+}
+
+#[test]
+fn refuses_a_borrow_that_pushes_the_borrowed_total_further_above_a_deleverage_cap() {
+    let env = under_deleverage(DELEVERAGE_BORROW, 80 * UNIT);
+    env.world.reject(&borrow(&env, 10 * UNIT), BallastError::DeleverageCapExceeded);
+    env.world.reject(&borrow(&env, 1), BallastError::DeleverageCapExceeded);
+}
+
+#[test]
+fn accepts_a_borrow_up_to_the_deleverage_cap() {
+    let env = under_deleverage(DELEVERAGE_BORROW, 110 * UNIT);
+    let (after, _) = env.world.apply(&borrow(&env, 10 * UNIT));
+    let reserve: Reserve = after.state(&env.reserve_address(DEBT));
+    assert_eq!(reserve.borrowed_amount_sf.get(), Fraction::from_integer(110 * UNIT).raw());
+    assert_eq!(reserve.deleverage, env.reserve(DEBT).deleverage, "the deleverage keeps running");
+    env.world.reject(&borrow(&env, 10 * UNIT + 1), BallastError::DeleverageCapExceeded);
+}
+
+#[test]
+fn a_deleverage_cap_binds_borrows_only_while_active_and_only_on_the_borrow_side() {
+    // A supply-side deleverage does not limit borrows.
+    let env = under_deleverage(DELEVERAGE_SUPPLY, 0);
+    env.world.apply(&borrow(&env, 10 * UNIT));
+    // An ended (inactive) borrow-side state does not either.
+    let mut env = under_deleverage(DELEVERAGE_BORROW, 0);
+    env.edit_reserve(DEBT, |r| r.deleverage[DELEVERAGE_BORROW].active = Flag::OFF);
+    env.world.apply(&borrow(&env, 10 * UNIT));
 }

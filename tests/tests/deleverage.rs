@@ -442,7 +442,7 @@ fn rejects_a_step_below_the_executors_minimum() {
 /// belong to other instructions, so the positions are written as they would leave them and every refresh is
 /// written as RefreshReserve / RefreshObligation would (prices unchanged, no interest between steps); every
 /// StartDeleverage and Deleverage is a real transaction. The scenario that drives the real lending
-/// instructions is `tests/pending/deleverage_scenario.rs`.
+/// instructions is `tests/tests/deleverage_scenario.rs`.
 mod keeper_loop {
     use {
         ballast_interface::{

@@ -1,8 +1,14 @@
-//! DepositLiquidity: exact state and balances, rounding in the reserve's favour at a 1.1 exchange rate, and
-//! each rejection with its own error and every account unchanged.
+//! DepositLiquidity: exact state and balances, rounding in the reserve's favour at a 1.1 exchange rate, the
+//! cap of a running supply-side deleverage, and each rejection with its own error and every account
+//! unchanged.
 
 use {
-    ballast_interface::{client, error::BallastError, pod::Le64},
+    ballast_interface::{
+        client,
+        error::BallastError,
+        pod::{Flag, Le64},
+        state::{DeleverageState, DELEVERAGE_BORROW, DELEVERAGE_SUPPLY},
+    },
     ballast_tests::{
         fixtures::{mint_account, mint_supply, token_account, TOKEN_PROGRAM_ID},
         lending::{env, Env, AVAILABLE, CTOKEN_SUPPLY, USER_CTOKENS, USER_LIQUIDITY},
@@ -251,5 +257,60 @@ fn rejects_truncated_or_extra_data() {
 fn rejects_a_corrupted_emergency_flag() {
     let mut env = env();
     env.edit_market(|m| m.emergency_mode = ballast_interface::pod::Flag(2));
+    env.world.reject(&ix(&env, 1_000), BallastError::CorruptedAccountFlag);
+}
+
+/// A deleverage running on `side` of the reserve with its cap cut to `cap` (the total is 1,100,000).
+fn under_deleverage(env: &mut Env, side: usize, cap: u64) {
+    env.edit_reserve(|r| {
+        r.deleverage[side] = DeleverageState {
+            active: Flag::ON,
+            target_cap: Le64::new(cap),
+            start_slot: Le64::new(1),
+            margin_call_end_slot: Le64::new(2),
+            slots_per_bps: Le64::new(1),
+            ..DeleverageState::default()
+        }
+    });
+}
+
+#[test]
+fn refuses_a_deposit_that_pushes_the_supply_further_above_a_deleverage_cap() {
+    let mut env = env();
+    under_deleverage(&mut env, DELEVERAGE_SUPPLY, 1_000_000);
+    env.world.reject(&ix(&env, 1_000), BallastError::DeleverageCapExceeded);
+    env.world.reject(&ix(&env, 12), BallastError::DeleverageCapExceeded);
+}
+
+#[test]
+fn accepts_a_deposit_up_to_the_deleverage_cap() {
+    let mut env = env();
+    under_deleverage(&mut env, DELEVERAGE_SUPPLY, 1_101_000);
+    let (world, _) = env.world.apply(&ix(&env, 1_000));
+    let after = Env { world, ..env.clone() };
+    assert_eq!(after.reserve().available_amount.get(), AVAILABLE + 1_000);
+    assert_eq!(after.reserve().deleverage, env.reserve().deleverage, "the deleverage keeps running");
+    after.assert_balances_match();
+    env.world.reject(&ix(&env, 1_001), BallastError::DeleverageCapExceeded);
+}
+
+#[test]
+fn a_deleverage_cap_binds_only_while_active_and_only_on_the_supply_side() {
+    // A borrow-side deleverage does not limit deposits.
+    let mut env = env();
+    under_deleverage(&mut env, DELEVERAGE_BORROW, 0);
+    env.world.apply(&ix(&env, 1_000));
+    // An ended (inactive) supply-side state does not either.
+    let mut env = self::env();
+    under_deleverage(&mut env, DELEVERAGE_SUPPLY, 0);
+    env.edit_reserve(|r| r.deleverage[DELEVERAGE_SUPPLY].active = Flag::OFF);
+    env.world.apply(&ix(&env, 1_000));
+}
+
+#[test]
+fn rejects_a_deposit_on_a_corrupted_deleverage_flag() {
+    let mut env = env();
+    under_deleverage(&mut env, DELEVERAGE_SUPPLY, 2_000_000);
+    env.edit_reserve(|r| r.deleverage[DELEVERAGE_SUPPLY].active = Flag(2));
     env.world.reject(&ix(&env, 1_000), BallastError::CorruptedAccountFlag);
 }

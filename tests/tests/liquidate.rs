@@ -1,6 +1,6 @@
 //! Liquidate: exact token balances and state deltas of a liquidation (close factor, bonus, protocol fee,
-//! same-reserve pair, dust, full obligation), and each rejection with its own error and every account
-//! unchanged.
+//! same-reserve pair, dust, full obligation), the deleverage reason that points to Deleverage, and each
+//! rejection with its own error and every account unchanged.
 
 use {
     ballast_interface::{
@@ -8,7 +8,10 @@ use {
         error::BallastError,
         logic::liquidation::{plan_liquidation, MarketRisk, ReservePair},
         pod::{Flag, Le128, Le16, Le64},
-        state::{Obligation, ObligationBorrow, Reserve, MAX_BORROWS, MAX_DEPOSITS},
+        state::{
+            DeleverageState, Obligation, ObligationBorrow, Reserve, DELEVERAGE_BORROW, DELEVERAGE_SUPPLY,
+            MAX_BORROWS, MAX_DEPOSITS,
+        },
     },
     ballast_math::Fraction,
     ballast_tests::{
@@ -400,4 +403,80 @@ fn rejects_legs_the_obligation_does_not_hold_and_missing_liquidity() {
     let mut case = LiquidationCase::new(850);
     case.obligation_state.borrows[0].reserve = Address::new_unique();
     reject(&case, &ix(&case, u64::MAX, 0), BallastError::BorrowNotFound);
+}
+
+/// The case with a deleverage running on `side` of `reserve` (the collateral's supply or the debt's
+/// borrows), its cap at `cap` tokens, the margin call ended at `SLOT - since_end`, 1 bps of decay per slot.
+fn with_deleverage(
+    case: &mut LiquidationCase,
+    side: usize,
+    cap: u64,
+    since_end: u64,
+) -> &mut LiquidationCase {
+    let state = DeleverageState {
+        active: Flag::ON,
+        target_cap: Le64::new(cap),
+        start_slot: Le64::new(1),
+        margin_call_end_slot: Le64::new(SLOT - since_end),
+        slots_per_bps: Le64::new(1),
+        ..DeleverageState::default()
+    };
+    match side {
+        DELEVERAGE_SUPPLY => case.coll_reserve.deleverage[DELEVERAGE_SUPPLY] = state,
+        _ => case.debt_reserve.deleverage[DELEVERAGE_BORROW] = state,
+    }
+    case
+}
+
+#[test]
+fn points_a_deleverageable_obligation_to_deleverage() {
+    // LTV 75 % (healthy): the supply-side deleverage LTV has decayed from 80 % to 74 % after 600 slots.
+    let mut case = LiquidationCase::new(750);
+    with_deleverage(&mut case, DELEVERAGE_SUPPLY, 500 * SOL, 600);
+    reject(&case, &ix(&case, u64::MAX, 0), BallastError::ObligationDeleverageable);
+    // The same on the borrow side of the debt reserve (750 USDC borrowed in all, cap 500).
+    let mut case = LiquidationCase::new(750);
+    with_deleverage(&mut case, DELEVERAGE_BORROW, 500 * USDC, 600);
+    reject(&case, &ix(&case, u64::MAX, 0), BallastError::ObligationDeleverageable);
+    // And when the position is liquidatable but price-triggered liquidation is paused.
+    let mut case = LiquidationCase::new(850);
+    case.market_state.price_triggered_liquidation_disabled = Flag::ON;
+    with_deleverage(&mut case, DELEVERAGE_SUPPLY, 500 * SOL, 0);
+    reject(&case, &ix(&case, u64::MAX, 0), BallastError::ObligationDeleverageable);
+}
+
+#[test]
+fn the_price_reason_comes_before_the_deleverage_reason() {
+    let mut case = LiquidationCase::new(850);
+    with_deleverage(&mut case, DELEVERAGE_SUPPLY, 500 * SOL, 600);
+    let result = run(&case, &ix(&case, u64::MAX, 0));
+    assert_eq!(result.program_result, ProgramResult::Success);
+}
+
+#[test]
+fn a_deleverage_that_cannot_take_the_obligation_leaves_the_usual_errors() {
+    // LTV 75 % is not above the deleverage LTV 76 % (400 slots of decay).
+    let mut case = LiquidationCase::new(750);
+    with_deleverage(&mut case, DELEVERAGE_SUPPLY, 500 * SOL, 400);
+    reject(&case, &ix(&case, u64::MAX, 0), BallastError::ObligationHealthy);
+    // The margin call is still running.
+    let mut case = LiquidationCase::new(750);
+    with_deleverage(&mut case, DELEVERAGE_SUPPLY, 500 * SOL, 0);
+    case.coll_reserve.deleverage[DELEVERAGE_SUPPLY].margin_call_end_slot = Le64::new(SLOT + 1);
+    reject(&case, &ix(&case, u64::MAX, 0), BallastError::ObligationHealthy);
+    // The total is already at the cap: the deleverage is over, whoever records it.
+    let mut case = LiquidationCase::new(750);
+    with_deleverage(&mut case, DELEVERAGE_SUPPLY, 1_000 * SOL, 600);
+    reject(&case, &ix(&case, u64::MAX, 0), BallastError::ObligationHealthy);
+    // A corrupted flag reads as no deleverage.
+    let mut case = LiquidationCase::new(750);
+    with_deleverage(&mut case, DELEVERAGE_SUPPLY, 500 * SOL, 600);
+    case.coll_reserve.deleverage[DELEVERAGE_SUPPLY].active = Flag(2);
+    reject(&case, &ix(&case, u64::MAX, 0), BallastError::ObligationHealthy);
+    // Paused price liquidations and no deleverage reason: the paused error stays.
+    let mut case = LiquidationCase::new(850);
+    case.market_state.price_triggered_liquidation_disabled = Flag::ON;
+    with_deleverage(&mut case, DELEVERAGE_BORROW, 500 * USDC, 0);
+    case.debt_reserve.deleverage[DELEVERAGE_BORROW].margin_call_end_slot = Le64::new(SLOT + 1);
+    reject(&case, &ix(&case, u64::MAX, 0), BallastError::PriceTriggeredLiquidationDisabled);
 }

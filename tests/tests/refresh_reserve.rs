@@ -1,5 +1,6 @@
-//! RefreshReserve: interest accrual against ballast-math, the Pyth price conversion and status flags, and
-//! each rejection with its own error and every account unchanged.
+//! RefreshReserve: interest accrual against ballast-math, the Pyth price conversion and status flags, the end
+//! of a deleverage whose total came back to its cap, and each rejection with its own error and every account
+//! unchanged.
 
 use {
     ballast_interface::{
@@ -7,8 +8,10 @@ use {
         error::BallastError,
         instruction::BallastInstruction,
         oracle::{PriceUpdate, PRICE_UPDATE_V2_LEN, VERIFICATION_LEVEL_OFFSET},
-        pod::{Le128, Le16},
-        state::{Reserve, PRICE_FULLY_CHECKED, PRICE_LOADED},
+        pod::{Flag, Le128, Le16, Le64},
+        state::{
+            DeleverageState, Reserve, DELEVERAGE_BORROW, DELEVERAGE_SUPPLY, PRICE_FULLY_CHECKED, PRICE_LOADED,
+        },
     },
     ballast_math::{curve::BorrowRateCurve, reserve::accrue_interest, Fraction},
     ballast_tests::{
@@ -365,4 +368,53 @@ fn an_unchecked_confidence_bound_config_still_requires_the_limits() {
     update.conf += 1;
     case.set_price(&update);
     assert_eq!(case.run(&case.instruction()).price_status, PRICE_LOADED);
+}
+
+/// The case with a deleverage running on `side` whose cap is `cap` tokens.
+fn under_deleverage(slot: u64, side: usize, cap: u64, active: Flag) -> Case {
+    let mut case = case(slot);
+    case.reserve.deleverage[side] = DeleverageState {
+        active,
+        target_cap: Le64::new(cap),
+        start_slot: Le64::new(1),
+        margin_call_end_slot: Le64::new(2),
+        slots_per_bps: Le64::new(1),
+        ..DeleverageState::default()
+    };
+    case.accounts[0].1 = program_account(&case.reserve);
+    case
+}
+
+#[test]
+fn ends_a_deleverage_whose_total_is_at_or_under_its_cap() {
+    // Supply side: the total is 1,000,000, no interest in the same slot.
+    let case = under_deleverage(START_SLOT, DELEVERAGE_SUPPLY, 1_000_000, Flag::ON);
+    let reserve = case.run(&case.instruction());
+    assert_eq!(reserve.deleverage[DELEVERAGE_SUPPLY], DeleverageState::default());
+    // Borrow side: 400,000 borrowed.
+    let case = under_deleverage(START_SLOT, DELEVERAGE_BORROW, 400_000, Flag::ON);
+    let reserve = case.run(&case.instruction());
+    assert_eq!(reserve.deleverage[DELEVERAGE_BORROW], DeleverageState::default());
+    // Without a price account too: the observation needs no price.
+    let reserve = case.run(&client::refresh_reserve(&case.keys.reserve, None));
+    assert_eq!(reserve.deleverage[DELEVERAGE_BORROW], DeleverageState::default());
+}
+
+#[test]
+fn keeps_a_deleverage_whose_total_is_above_its_cap() {
+    let case = under_deleverage(START_SLOT, DELEVERAGE_SUPPLY, 999_999, Flag::ON);
+    let reserve = case.run(&case.instruction());
+    assert_eq!(reserve.deleverage, case.reserve.deleverage);
+    // Interest lifts the borrowed total over a cap it was at.
+    let case = under_deleverage(START_SLOT + 100_000, DELEVERAGE_BORROW, 400_000, Flag::ON);
+    let reserve = case.run(&case.instruction());
+    assert!(Fraction::from_raw(reserve.borrowed_amount_sf.get()) > Fraction::from_integer(400_000));
+    assert_eq!(reserve.deleverage, case.reserve.deleverage);
+}
+
+#[test]
+fn leaves_a_corrupted_deleverage_flag_for_deleverage_to_refuse() {
+    let case = under_deleverage(START_SLOT, DELEVERAGE_SUPPLY, 1_000_000, Flag(2));
+    let reserve = case.run(&case.instruction());
+    assert_eq!(reserve.deleverage, case.reserve.deleverage);
 }

@@ -149,6 +149,30 @@ pub fn check_deleverage_cap(
     Ok(())
 }
 
+/// Whether an obligation at `ltv` (with borrow factors) may be deleveraged on `side` of `target` at `slot`,
+/// as far as the reserve decides: a deleverage runs on the side (a corrupted flag reads as none), its total
+/// is still above the cap, the margin call is over, and `ltv` exceeds the current deleverage LTV. Whether
+/// the obligation holds the target asset and its counterpart is the caller's to check. Liquidate uses it to
+/// point an obligation it may not liquidate to Deleverage.
+pub fn deleverage_open_for(target: &Reserve, side: DeleverageSide, ltv: Fraction, slot: u64) -> bool {
+    let state = deleverage_state(target, side);
+    if state.active.get() != Some(true) {
+        return false;
+    }
+    if !side_total(target, side).is_ok_and(|total| total > state.target_cap.get()) {
+        return false;
+    }
+    let Some(since_end) = slot.checked_sub(state.margin_call_end_slot.get()) else {
+        return false;
+    };
+    let threshold = math::deleverage_ltv(
+        Fraction::from_bps(u64::from(target.config.liquidation_threshold_bps.get())),
+        since_end,
+        state.slots_per_bps.get(),
+    );
+    math::is_eligible(ltv, threshold)
+}
+
 /// Parameters of [`start_deleverage`], as decoded from `StartDeleverageArgs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StartParams {
@@ -225,6 +249,25 @@ pub fn cancel_deleverage(
     }
     let total = side_total(reserve, side)?;
     Ok(end(reserve, reserve_address, side, total, ENDED_CANCELLED))
+}
+
+/// The observation RefreshReserve makes: when a deleverage runs on `side` and the side's total is at or
+/// under its cap, the state is cleared and the end returned (to be logged). Anything else, including a
+/// corrupted flag byte or a total that cannot be computed, leaves the reserve as it is: a refresh never fails
+/// on this observation, and Deleverage still refuses a corrupted flag.
+pub fn end_if_at_cap(
+    reserve: &mut Reserve,
+    reserve_address: &Address,
+    side: DeleverageSide,
+) -> Option<DeleverageEnded> {
+    if deleverage_state(reserve, side).active.get() != Some(true) {
+        return None;
+    }
+    let total = side_total(reserve, side).ok()?;
+    if total > deleverage_state(reserve, side).target_cap.get() {
+        return None;
+    }
+    Some(end(reserve, reserve_address, side, total, ENDED_CAP_REACHED))
 }
 
 fn end(

@@ -17,6 +17,8 @@
 use {
     crate::{
         error::BallastError,
+        instruction::DeleverageSide,
+        logic::deleverage::deleverage_open_for,
         state::{
             Market, Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS, MAX_DEPOSITS,
         },
@@ -64,7 +66,9 @@ impl MarketRisk {
 }
 
 /// Why an obligation may be liquidated. Reasons are tried in declaration order and the first that applies
-/// wins; protocol-wide deleverage reasons join this list after `LtvExceeded`.
+/// wins. The protocol-wide deleverage reason comes after `LtvExceeded`: Liquidate does not execute it but
+/// refuses with `ObligationDeleverageable` ([`deleverage_reason`]), so that the deleverage runs only through
+/// Deleverage, with its own proportional amounts and penalty.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LiquidationReason {
     /// Debt with borrow factors at or over the liquidation line, price-triggered liquidations enabled.
@@ -98,6 +102,28 @@ pub fn liquidation_reason(health: &Health, market: &MarketRisk) -> Result<Liquid
     } else {
         Err(BallastError::ObligationHealthy)
     }
+}
+
+/// The deleverage reason, checked when no price reason lets Liquidate proceed: the pair is two reserves, the
+/// obligation holds a deposit in the withdraw reserve and a borrow in the repay reserve, and a deleverage of
+/// the withdraw reserve's supply or of the repay reserve's borrows may take this obligation now (see
+/// [`deleverage_open_for`]).
+pub fn deleverage_reason(obligation: &Obligation, pair: &ReservePair<'_>, ltv: Fraction, slot: u64) -> bool {
+    if pair.same() {
+        return false;
+    }
+    let holds_deposit = obligation
+        .find_deposit(pair.withdraw_address)
+        .and_then(|i| obligation.deposits.get(i))
+        .is_some_and(|d| d.collateral_amount.get() > 0);
+    let holds_borrow = obligation
+        .find_borrow(pair.repay_address)
+        .and_then(|i| obligation.borrows.get(i))
+        .is_some_and(|b| b.borrowed_amount_sf.get() > 0);
+    holds_deposit
+        && holds_borrow
+        && (deleverage_open_for(pair.withdraw, DeleverageSide::Supply, ltv, slot)
+            || deleverage_open_for(pair.repay, DeleverageSide::Borrow, ltv, slot))
 }
 
 /// Everything one liquidation or pre-liquidation changes.
@@ -210,7 +236,8 @@ pub fn bonus_config(repay: &Reserve, withdraw: &Reserve) -> BonusConfig {
 /// Plans a `Liquidate` of `requested` liquidity (`u64::MAX`: as much as allowed) of the pair's debt.
 ///
 /// # Errors
-/// The reason errors of [`liquidation_reason`]; `BorrowNotFound` / `DepositNotFound` for a leg the
+/// The reason errors of [`liquidation_reason`], or `ObligationDeleverageable` in their place when
+/// [`deleverage_reason`] holds; `BorrowNotFound` / `DepositNotFound` for a leg the
 /// obligation does not hold; `LiquidationPriorityViolation`; `RepayTooSmallForFullLiquidation`; and the
 /// errors of the shared tail (see [`LiquidationPlan`]).
 pub fn plan_liquidation(
@@ -221,7 +248,13 @@ pub fn plan_liquidation(
     requested: u64,
 ) -> Result<LiquidationPlan, BallastError> {
     let health = cached_health(obligation);
-    let reason = liquidation_reason(&health, market)?;
+    let reason = match liquidation_reason(&health, market) {
+        Ok(reason) => reason,
+        Err(_) if deleverage_reason(obligation, pair, health.ltv(), slot) => {
+            return Err(BallastError::ObligationDeleverageable)
+        }
+        Err(error) => return Err(error),
+    };
     let legs = legs(obligation, pair)?;
 
     match reason {

@@ -14,6 +14,8 @@
 use {
     crate::{
         error::BallastError,
+        instruction::DeleverageSide,
+        logic::deleverage::check_deleverage_cap,
         pod::Le128,
         state::{
             Market, Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS, MAX_DEPOSITS,
@@ -315,7 +317,7 @@ pub fn refresh_obligation(
 ///
 /// Checks, in order: `amount > 0`, borrowing enabled on the reserve, same market, reserve fresh with a fully
 /// checked price, obligation fresh with a fully checked price, the vault holds `amount`, the borrow cap, the
-/// utilization cap, a free borrow slot, and `debt_value_bf + value × borrow factor ≤ allowed_borrow_value`,
+/// deleverage cap while a borrow-side deleverage runs (`DeleverageCapExceeded`), the utilization cap, a free borrow slot, and `debt_value_bf + value × borrow factor ≤ allowed_borrow_value`,
 /// with the new debt valued rounded up. Then: the obligation's borrow (new, or brought to the reserve's index
 /// first) grows by `amount`, the reserve's borrowed total grows and its available amount falls by `amount`,
 /// the cached debt grows by the new debt's value and the obligation becomes stale.
@@ -350,6 +352,9 @@ pub fn borrow(
     if new_borrowed > Fraction::from_integer(reserve.config.borrow_cap.get()) {
         return Err(BallastError::BorrowCapExceeded);
     }
+    // While the borrow side is under deleverage, a borrow may not push the borrowed total further above the
+    // new cap. The total is measured as the deleverage measures it: rounded up to tokens.
+    check_deleverage_cap(reserve, DeleverageSide::Borrow, new_borrowed.to_u64_ceil()?)?;
     // A borrow moves tokens from available to borrowed: the total is unchanged. Compared exactly as
     // `borrowed × 10 000 ≤ total × cap_bps`, so no rounding of the utilization can let a borrow through.
     let total = reserve_total_liquidity(reserve)?;

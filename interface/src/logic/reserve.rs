@@ -11,6 +11,8 @@
 use {
     crate::{
         error::BallastError,
+        instruction::DeleverageSide,
+        logic::deleverage::check_deleverage_cap,
         pod::{Le128, Le64},
         state::{Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS, MAX_DEPOSITS},
     },
@@ -31,7 +33,8 @@ pub fn total_liquidity(reserve: &Reserve) -> Result<Fraction, BallastError> {
 
 /// Deposits `liquidity` tokens into the reserve and returns the cTokens to mint for them.
 ///
-/// Refuses a deposit that would push the total supply over the deposit cap, a deposit into a reserve whose
+/// Refuses a deposit that would push the total supply over the deposit cap or, while a supply-side
+/// deleverage runs, further above its new cap (`DeleverageCapExceeded`), a deposit into a reserve whose
 /// cTokens are backed by nothing (it would be diluted), and a deposit worth less than one cToken.
 pub fn deposit_liquidity(reserve: &mut Reserve, liquidity: u64) -> Result<u64, BallastError> {
     if liquidity == 0 {
@@ -46,6 +49,9 @@ pub fn deposit_liquidity(reserve: &mut Reserve, liquidity: u64) -> Result<u64, B
     if new_total > Fraction::from_integer(reserve.config.deposit_cap.get()) {
         return Err(BallastError::DepositCapExceeded);
     }
+    // While the supply side is under deleverage, a deposit may not push the total further above the new
+    // cap. The total is measured as the deleverage measures it: rounded down to tokens.
+    check_deleverage_cap(reserve, DeleverageSide::Supply, new_total.to_u64_floor()?)?;
     // The depositor receives cTokens: rounded down.
     let ctokens = wide::liquidity_to_collateral_floor(liquidity, total, supply)?;
     if ctokens == 0 {

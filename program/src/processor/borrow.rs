@@ -13,6 +13,9 @@
 //!
 //! Data: [`AmountArgs`], the liquidity amount in base units.
 //!
+//! While a borrow-side deleverage runs on the reserve, a borrow that would push the borrowed total further
+//! above the deleverage's new cap is refused with `DeleverageCapExceeded`.
+//!
 //! The obligation becomes stale: its cached debt grows by the new borrow's value (rounded up) so that it
 //! never understates the debt, and the next health check needs a new `RefreshObligation`.
 

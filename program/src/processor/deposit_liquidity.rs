@@ -1,8 +1,10 @@
 //! DepositLiquidity: a lender deposits liquidity tokens into a reserve's vault and receives cTokens.
 //!
 //! cTokens are minted at the reserve's exchange rate (total liquidity / cToken supply), rounded down: the
-//! lender receives them. The deposit may not push the reserve's total liquidity over its deposit cap.
-//! Refused in emergency mode.
+//! lender receives them. The deposit may not push the reserve's total liquidity over its deposit cap, nor,
+//! while a supply-side deleverage runs on the reserve, further above the deleverage's new cap
+//! (`DeleverageCapExceeded`; deposits that leave the total at or under that cap pass). Refused in emergency
+//! mode.
 //!
 //! Accounts:
 //! 0. `[w]` reserve: refreshed in this slot.

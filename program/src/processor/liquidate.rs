@@ -2,7 +2,12 @@
 //! repay plus a bonus, redeemed at once into the withdraw reserve's liquidity.
 //!
 //! Reasons, first that applies: the LTV (with borrow factors) is at or over the liquidation threshold and
-//! the market has not paused price-triggered liquidations. Otherwise `ObligationHealthy`, or
+//! the market has not paused price-triggered liquidations. Then the deleverage reason: when the withdraw
+//! reserve's supply or the repay reserve's borrows are under a deleverage whose margin call is over and whose
+//! total is still above the cap, and the obligation (holding both legs) is above the current deleverage LTV,
+//! Liquidate refuses with `ObligationDeleverageable`: such a position is reduced only by Deleverage, with the
+//! deleverage's proportional amount and penalty instead of a liquidation bonus, so the executor is pointed
+//! there rather than paid twice for one cause. Otherwise `ObligationHealthy`, or
 //! `PriceTriggeredLiquidationDisabled` when only the paused reason held. With the LTV reason the riskiest
 //! legs go first: the debt with the highest borrow factor and the collateral with the lowest liquidation
 //! threshold, unless the chosen leg is worth less than the market's skip value.

@@ -11,24 +11,33 @@
 //! Effects: borrowed total, cumulative index and protocol fees accrue
 //! ([`ballast_interface::logic::interest::accrue`]); `last_update_slot` = current slot; with a price,
 //! `price_sf`, `price_timestamp` and `price_status` ([`PRICE_LOADED`], plus [`PRICE_FULLY_CHECKED`] when the
-//! confidence and TWAP-divergence checks pass) are replaced.
+//! confidence and TWAP-divergence checks pass) are replaced. A deleverage ends by itself here too: a side
+//! under deleverage whose total is at or under its new cap (after a repay or a redemption) has its state
+//! cleared, and [`DeleverageEnded`] is logged ([`end_if_at_cap`]).
 
 use {
     crate::{
+        event,
         oracle::read_price,
         state::{clock, load_mut},
     },
     ballast_interface::{
         error::BallastError,
-        instruction::{parse_args, NoArgs},
-        logic::interest::accrue,
+        instruction::{parse_args, DeleverageSide, NoArgs},
+        logic::{
+            deleverage::{end_if_at_cap, DELEVERAGE_ENDED_TAG},
+            interest::accrue,
+        },
         state::Reserve,
     },
     pinocchio::{AccountView, ProgramResult},
 };
 
 #[cfg(doc)]
-use ballast_interface::state::{PRICE_FULLY_CHECKED, PRICE_LOADED};
+use ballast_interface::{
+    logic::deleverage::DeleverageEnded,
+    state::{PRICE_FULLY_CHECKED, PRICE_LOADED},
+};
 
 #[inline(never)]
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
@@ -43,6 +52,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     parse_args::<NoArgs>(data)?;
 
     // 2. The reserve: program-owned, writable, a reserve of the current layout.
+    let reserve_address = *reserve_account.address();
     let mut reserve = load_mut::<Reserve>(reserve_account, program_id)?;
     let clock = clock()?;
 
@@ -62,6 +72,15 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         None => next.price_status = 0,
     }
 
+    // 5. A deleverage whose side is back at or under its cap ends (interest only raises the totals, so
+    //    this follows a repay or a redemption).
+    let ended = [DeleverageSide::Supply, DeleverageSide::Borrow]
+        .map(|side| end_if_at_cap(&mut next, &reserve_address, side));
+
     *reserve = next;
+    drop(reserve);
+    for ended in ended.iter().flatten() {
+        event::emit(DELEVERAGE_ENDED_TAG, ended);
+    }
     Ok(())
 }
