@@ -7,9 +7,9 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 pub mod entrypoint;
+pub mod event;
 pub mod introspection;
 pub mod log;
-pub mod event;
 pub mod processor;
 pub mod validation;
 
