@@ -228,6 +228,7 @@ impl Wide {
             if let Some(small) = u32::try_from(d0.get()).ok().and_then(NonZeroU32::new) {
                 return Some(self.short_div(small));
             }
+            return Some(self.long_div_u64(d0));
         }
         let (q, rem) = knuth::div_rem(&knuth::digits(&self), d)?;
         Some((knuth::from_digits(&q), rem))
@@ -246,6 +247,77 @@ impl Wide {
         }
         (Self(quotient), rem != 0)
     }
+}
+
+impl Wide {
+    /// Long division by a divisor of 33 to 64 bits on 64-bit limbs: the divisor is normalized (top bit set)
+    /// and each limb of the quotient is one [`div_limb_normalized`]. Much cheaper than Knuth's algorithm on
+    /// 32-bit digits, and the common case of the debt index (below 16, so below 2^64 raw).
+    fn long_div_u64(self, d: NonZeroU64) -> (Self, bool) {
+        // 2^32 <= d, so 0 <= s < 32 and 64 - s lies in 33..=64.
+        let s = d.leading_zeros();
+        let v = d.get() << s;
+        let n = self.0;
+        let (top, shifted) = if s == 0 {
+            (0, n)
+        } else {
+            let back = 64u32.wrapping_sub(s);
+            (
+                n[3] >> back,
+                [
+                    n[0] << s,
+                    (n[1] << s) | (n[0] >> back),
+                    (n[2] << s) | (n[1] >> back),
+                    (n[3] << s) | (n[2] >> back),
+                ],
+            )
+        };
+        // top < 2^s <= v: the precondition of `div_limb_normalized` holds, and each remainder stays below v.
+        let mut quotient = [0u64; 4];
+        let mut rem = top;
+        for (q, &u) in quotient.iter_mut().zip(shifted.iter()).rev() {
+            if rem == 0 && u < v {
+                // The quotient limb is 0 and the limb is the remainder: no division needed.
+                rem = u;
+                continue;
+            }
+            (*q, rem) = div_limb_normalized(rem, u, v);
+        }
+        // The remainder is `rem >> s`: non-zero exactly when `rem` is.
+        (Self(quotient), rem != 0)
+    }
+}
+
+/// `(r · 2^64 + u) / v` and its remainder for a normalized `v` (top bit set) and `r < v`: Hacker's Delight
+/// `divlu`, two 32-bit quotient digits, each estimated from the top digit of `v` and corrected at most twice.
+#[inline(always)]
+fn div_limb_normalized(r: u64, u: u64, v: u64) -> (u64, u64) {
+    let (vn1, vn0) = (v >> 32, v & LOW32);
+    let (un1, un0) = (u >> 32, u & LOW32);
+    // vn1 >= 2^31 is non-zero: `checked_div` only makes that visible.
+    let mut q1 = r.checked_div(vn1).unwrap_or(0);
+    let mut rhat = r.wrapping_sub(q1.wrapping_mul(vn1));
+    // The product is only formed once q1 <= LOW32 (no wrap), and the shifted rhat only while rhat <= LOW32.
+    while q1 > LOW32 || q1.wrapping_mul(vn0) > ((rhat << 32) | un1) {
+        q1 = q1.wrapping_sub(1);
+        rhat = rhat.wrapping_add(vn1);
+        if rhat > LOW32 {
+            break;
+        }
+    }
+    // The true partial remainder is below v < 2^64: computed modulo 2^64 it is exact.
+    let un21 = (r << 32).wrapping_add(un1).wrapping_sub(q1.wrapping_mul(v));
+    let mut q0 = un21.checked_div(vn1).unwrap_or(0);
+    let mut rhat = un21.wrapping_sub(q0.wrapping_mul(vn1));
+    while q0 > LOW32 || q0.wrapping_mul(vn0) > ((rhat << 32) | un0) {
+        q0 = q0.wrapping_sub(1);
+        rhat = rhat.wrapping_add(vn1);
+        if rhat > LOW32 {
+            break;
+        }
+    }
+    let rem = (un21 << 32).wrapping_add(un0).wrapping_sub(q0.wrapping_mul(v));
+    ((q1 << 32) | q0, rem)
 }
 
 /// `floor(a · b / d)` with a 256-bit intermediate; `None` when `d == 0` or the quotient exceeds `u128`.

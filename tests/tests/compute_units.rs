@@ -16,21 +16,21 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("UpdateReserveConfig", "common", 600),
     // last known 2821
     ("CollectFees", "both vaults", 3100),
-    // last known 2548
+    // last known 2547
     ("RefreshReserve", "price, 1 slot of interest", 2800),
-    // last known 7933
+    // last known 7932
     ("RefreshReserve", "price, 2 days of interest", 8730),
-    // last known 571
+    // last known 569
     ("RefreshReserve", "price, same slot", 630),
-    // last known 2197
+    // last known 2198
     ("RefreshReserve", "no price, 1 slot", 2420),
-    // last known 1908
-    ("RefreshObligation", "1 deposit, 1 borrow", 2100),
-    // last known 15219
-    ("RefreshObligation", "full: 8 deposits, 5 borrows", 16740),
-    // last known 3632
+    // last known 1903
+    ("RefreshObligation", "1 deposit, 1 borrow", 2090),
+    // last known 12717
+    ("RefreshObligation", "full: 8 deposits, 5 borrows", 13990),
+    // last known 3639
     ("DepositLiquidity", "common", 4000),
-    // last known 3285
+    // last known 3283
     ("RedeemCollateral", "common", 3610),
     // last known 6612
     ("InitObligation", "common", 7270),
@@ -38,13 +38,13 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("DepositCollateral", "new entry", 1790),
     // last known 1697
     ("DepositCollateral", "full: 8th deposit of 8", 1870),
-    // last known 2746
+    // last known 2742
     ("WithdrawCollateral", "with debt, 1 deposit, 1 borrow", 3020),
-    // last known 2748
+    // last known 2744
     ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 3020),
-    // last known 2500
+    // last known 2498
     ("Borrow", "1 deposit, 1 borrow", 2750),
-    // last known 2500
+    // last known 2498
     ("Borrow", "full: 8 deposits, 5 borrows", 2750),
     // last known 1863
     ("Repay", "partial", 2050),
@@ -54,18 +54,18 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("Repay", "full: whole first borrow of 5", 2440),
     // last known 154
     ("SetPreLiquidation", "common", 170),
-    // last known 13288
-    ("PreLiquidate", "1 deposit, 1 borrow", 14620),
-    // last known 13320
-    ("PreLiquidate", "full: 8 deposits, 5 borrows", 14650),
-    // last known 13792
-    ("Liquidate", "1 deposit, 1 borrow", 15170),
-    // last known 13770
-    ("Liquidate", "full: 8 deposits, 5 borrows", 15150),
+    // last known 11444
+    ("PreLiquidate", "1 deposit, 1 borrow", 12590),
+    // last known 11477
+    ("PreLiquidate", "full: 8 deposits, 5 borrows", 12620),
+    // last known 12786
+    ("Liquidate", "1 deposit, 1 borrow", 14060),
+    // last known 12831
+    ("Liquidate", "full: 8 deposits, 5 borrows", 14110),
     // last known 871
     ("StartDeleverage", "common", 960),
-    // last known 9700
-    ("Deleverage", "supply side, 2 deposits, 1 borrow", 10670),
+    // last known 8629
+    ("Deleverage", "supply side, 2 deposits, 1 borrow", 9490),
     // last known 683
     ("CancelDeleverage", "common", 750),
     // last known 2955
