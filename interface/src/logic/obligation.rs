@@ -88,10 +88,15 @@ fn bps(value: crate::pod::Le16) -> Fraction {
     from_bps(value.get())
 }
 
-/// `bps / 10 000` as a Fraction, rounded down (`Fraction::from_bps`).
+/// `bps / 10 000` as a Fraction, rounded down: exactly `Fraction::from_bps`, in two native divisions.
 #[inline(always)]
 fn from_bps(bps: u16) -> Fraction {
-    Fraction::from_bps(u64::from(bps))
+    // bps · 2^60 / 10 000 = (bps · 2^24) · 2^32 / 625. With x = bps · 2^24 = q · 625 + r, the floor is
+    // q · 2^32 + floor(r · 2^32 / 625): x < 2^40 and r · 2^32 < 2^42, so every step fits in a u64, and so
+    // does the result (below 6.6 · 2^60).
+    let x = u64::from(bps) << 24;
+    let (q, r) = (x / 625, x % 625);
+    Fraction::from_raw(u128::from((q << 32) | ((r << 32) / 625)))
 }
 
 /// `value × weight` rounded down; a weight of exactly 1 (a 100% factor, the common case) needs no product.
@@ -517,4 +522,22 @@ fn withdrawal_value_ceil(reserve: &Reserve, ctokens: u64) -> Result<Fraction, Ba
     let total = reserve_total_liquidity(reserve)?;
     let liquidity = collateral_to_liquidity_ceil(ctokens, total, reserve.collateral_supply.get())?;
     Ok(market_value_ceil(liquidity, frac(reserve.price_sf), reserve.liquidity_decimals)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bps_and_weights_match_fraction() {
+        for bps in 0..=u16::MAX {
+            assert_eq!(from_bps(bps), Fraction::from_bps(u64::from(bps)), "{bps}");
+        }
+        let value = Fraction::from_raw(0x1234_5678_9abc_def0_1234_5678);
+        for bps in [0u16, 1, 7_500, 10_000, 12_345, u16::MAX] {
+            let weight = from_bps(bps);
+            assert_eq!(weigh_floor(value, weight), Ok(value.checked_mul(weight).unwrap()));
+            assert_eq!(weigh_ceil(value, weight), Ok(value.checked_mul_ceil(weight).unwrap()));
+        }
+    }
 }
