@@ -16,36 +16,36 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("UpdateReserveConfig", "common", 600),
     // last known 2821
     ("CollectFees", "both vaults", 3100),
-    // last known 2547
-    ("RefreshReserve", "price, 1 slot of interest", 2800),
-    // last known 7932
-    ("RefreshReserve", "price, 2 days of interest", 8730),
-    // last known 569
-    ("RefreshReserve", "price, same slot", 630),
-    // last known 2198
-    ("RefreshReserve", "no price, 1 slot", 2420),
-    // last known 1903
-    ("RefreshObligation", "1 deposit, 1 borrow", 2090),
-    // last known 12717
-    ("RefreshObligation", "full: 8 deposits, 5 borrows", 13990),
-    // last known 3639
-    ("DepositLiquidity", "common", 4000),
-    // last known 3283
-    ("RedeemCollateral", "common", 3610),
+    // last known 2280
+    ("RefreshReserve", "price, 1 slot of interest", 2510),
+    // last known 7665
+    ("RefreshReserve", "price, 2 days of interest", 8430),
+    // last known 580
+    ("RefreshReserve", "price, same slot", 640),
+    // last known 1920
+    ("RefreshReserve", "no price, 1 slot", 2110),
+    // last known 2652
+    ("RefreshObligation", "1 deposit, 1 borrow", 2920),
+    // last known 17794
+    ("RefreshObligation", "full: 8 deposits, 5 borrows", 19570),
+    // last known 3597
+    ("DepositLiquidity", "common", 3960),
+    // last known 3294
+    ("RedeemCollateral", "common", 3620),
     // last known 6612
     ("InitObligation", "common", 7270),
     // last known 1630
     ("DepositCollateral", "new entry", 1790),
     // last known 1697
     ("DepositCollateral", "full: 8th deposit of 8", 1870),
-    // last known 2742
-    ("WithdrawCollateral", "with debt, 1 deposit, 1 borrow", 3020),
-    // last known 2744
-    ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 3020),
-    // last known 2498
-    ("Borrow", "1 deposit, 1 borrow", 2750),
-    // last known 2498
-    ("Borrow", "full: 8 deposits, 5 borrows", 2750),
+    // last known 2765
+    ("WithdrawCollateral", "with debt, 1 deposit, 1 borrow", 3040),
+    // last known 2767
+    ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 3040),
+    // last known 2510
+    ("Borrow", "1 deposit, 1 borrow", 2760),
+    // last known 2510
+    ("Borrow", "full: 8 deposits, 5 borrows", 2760),
     // last known 1863
     ("Repay", "partial", 2050),
     // last known 1890
@@ -54,18 +54,18 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("Repay", "full: whole first borrow of 5", 2440),
     // last known 154
     ("SetPreLiquidation", "common", 170),
-    // last known 11444
-    ("PreLiquidate", "1 deposit, 1 borrow", 12590),
-    // last known 11477
-    ("PreLiquidate", "full: 8 deposits, 5 borrows", 12620),
-    // last known 12786
-    ("Liquidate", "1 deposit, 1 borrow", 14060),
-    // last known 12831
-    ("Liquidate", "full: 8 deposits, 5 borrows", 14110),
+    // last known 10108
+    ("PreLiquidate", "1 deposit, 1 borrow", 11120),
+    // last known 10130
+    ("PreLiquidate", "full: 8 deposits, 5 borrows", 11140),
+    // last known 10833
+    ("Liquidate", "1 deposit, 1 borrow", 11920),
+    // last known 11123
+    ("Liquidate", "full: 8 deposits, 5 borrows", 12240),
     // last known 871
     ("StartDeleverage", "common", 960),
-    // last known 8629
-    ("Deleverage", "supply side, 2 deposits, 1 borrow", 9490),
+    // last known 8237
+    ("Deleverage", "supply side, 2 deposits, 1 borrow", 9060),
     // last known 683
     ("CancelDeleverage", "common", 750),
     // last known 2955
