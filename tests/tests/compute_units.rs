@@ -24,10 +24,10 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("RefreshReserve", "price, same slot", 640),
     // last known 1920
     ("RefreshReserve", "no price, 1 slot", 2110),
-    // last known 2652
-    ("RefreshObligation", "1 deposit, 1 borrow", 2920),
-    // last known 17794
-    ("RefreshObligation", "full: 8 deposits, 5 borrows", 19570),
+    // last known 1934
+    ("RefreshObligation", "1 deposit, 1 borrow", 2130),
+    // last known 12968
+    ("RefreshObligation", "full: 8 deposits, 5 borrows", 14260),
     // last known 3597
     ("DepositLiquidity", "common", 3960),
     // last known 3294
