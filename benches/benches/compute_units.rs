@@ -2,7 +2,8 @@
 //! floor of each case beside it (see `ballast_tests::cu`). Rewrites the generated part of
 //! `benches/compute_units.md` (between its `<!-- generated -->` markers) and keeps the notes around it.
 //!
-//! Run with `cargo bench -p ballast-bench`.
+//! Run with `scripts/bench.sh` (`cargo bench --profile dev -p ballast-bench`; the host harness needs no optimized
+//! build, the numbers come from the SBF binary).
 
 use {ballast_tests::cu, std::fmt::Write as _};
 
