@@ -188,17 +188,11 @@ fn row(instruction: &'static str, case: &'static str, cu: u64, floor: Floor) -> 
 
 /// Every instruction of the program, in discriminator order, common case first.
 pub fn all() -> Vec<Measurement> {
-    let mut rows = Vec::new();
-    rows.push(init_market());
-    rows.push(update_market());
-    rows.push(init_reserve());
-    rows.push(update_reserve_config());
-    rows.push(collect_fees());
+    let mut rows =
+        vec![init_market(), update_market(), init_reserve(), update_reserve_config(), collect_fees()];
     rows.extend(refresh_reserve());
     rows.extend(refresh_obligation());
-    rows.push(deposit_liquidity());
-    rows.push(redeem_collateral());
-    rows.push(init_obligation());
+    rows.extend([deposit_liquidity(), redeem_collateral(), init_obligation()]);
     rows.extend(deposit_collateral());
     rows.extend(withdraw_collateral());
     rows.extend(borrow());
@@ -206,10 +200,7 @@ pub fn all() -> Vec<Measurement> {
     rows.push(set_pre_liquidation());
     rows.extend(pre_liquidate());
     rows.extend(liquidate());
-    rows.push(start_deleverage());
-    rows.push(deleverage());
-    rows.push(cancel_deleverage());
-    rows.push(cover_bad_debt());
+    rows.extend([start_deleverage(), deleverage(), cancel_deleverage(), cover_bad_debt()]);
     rows.extend(flash_loan());
     rows
 }
