@@ -22,7 +22,10 @@ use {
         client,
         instruction::{DeleverageSide, InitMarketArgs, SetPreLiquidationArgs, UpdateMarketArgs},
         pod::{Flag, Le128, Le16, Le64},
-        state::{Market, Obligation, PreLiquidationConfig, Reserve, MAX_BORROWS, MAX_DEPOSITS},
+        state::{
+            Market, Obligation, ObligationBorrow, ObligationDeposit, PreLiquidationConfig, Reserve,
+            MAX_BORROWS, MAX_DEPOSITS,
+        },
     },
     ballast_math::Fraction,
     mollusk_svm::{result::ProgramResult, Mollusk},
@@ -200,7 +203,9 @@ pub fn all() -> Vec<Measurement> {
     rows.push(set_pre_liquidation());
     rows.extend(pre_liquidate());
     rows.extend(liquidate());
-    rows.extend([start_deleverage(), deleverage(), cancel_deleverage(), cover_bad_debt()]);
+    rows.push(start_deleverage());
+    rows.extend(deleverage());
+    rows.extend([cancel_deleverage(), cover_bad_debt()]);
     rows.extend(flash_loan());
     rows
 }
@@ -632,11 +637,51 @@ fn start_deleverage() -> Measurement {
     row("StartDeleverage", "common", cu, floor(&ix, &[], 1))
 }
 
-fn deleverage() -> Measurement {
-    let world = deleverage::World::deleveraging(DeleverageSide::Supply);
-    let ix = world.deleverage_ix(DeleverageSide::Supply, u64::MAX, 0);
-    let cu = cu(&at_slot(STEP_SLOT), "Deleverage", &ix, &world.accounts_for(&ix));
-    row("Deleverage", "supply side, 2 deposits, 1 borrow", cu, floor(&ix, &[Cpi::Transfer, Cpi::Transfer], 1))
+fn deleverage() -> Vec<Measurement> {
+    let common = deleverage::World::deleveraging(DeleverageSide::Supply);
+    let common_ix = common.deleverage_ix(DeleverageSide::Supply, u64::MAX, 0);
+    let common_cu = cu(&at_slot(STEP_SLOT), "Deleverage", &common_ix, &common.accounts_for(&common_ix));
+    // Full: 6 more deposits and 4 more borrows, each of its own reserve, all passed for the penalty cap.
+    let mut full = deleverage::World::deleveraging(DeleverageSide::Supply);
+    let extra: Vec<Address> = (0..MAX_DEPOSITS - 2 + MAX_BORROWS - 1)
+        .map(|_| {
+            let keys = ReserveKeys::new();
+            let mut r = reserve_state(&keys, &full.market, 6, Fraction::ONE, STEP_SLOT);
+            r.available_amount.set(1_000 * deleverage::TOKEN);
+            r.collateral_supply.set(1_000 * deleverage::TOKEN);
+            r.config.max_liquidation_bonus_bps.set(1_000);
+            full.accounts.push((keys.reserve, program_account(&r)));
+            keys.reserve
+        })
+        .collect();
+    full.edit_obligation(|o| {
+        for reserve in &extra[..MAX_DEPOSITS - 2] {
+            o.deposits[usize::from(o.deposit_count)] = ObligationDeposit {
+                reserve: *reserve,
+                collateral_amount: Le64::new(1),
+                market_value_sf: Le128::new(0),
+            };
+            o.deposit_count += 1;
+        }
+        for reserve in &extra[MAX_DEPOSITS - 2..] {
+            o.borrows[usize::from(o.borrow_count)] = ObligationBorrow {
+                reserve: *reserve,
+                borrowed_amount_sf: Le128::new(Fraction::ONE.raw()),
+                cumulative_borrow_index_sf: Le128::new(Fraction::ONE.raw()),
+                market_value_sf: Le128::new(0),
+            };
+            o.borrow_count += 1;
+        }
+    });
+    let mut accounts = full.deleverage_accounts();
+    accounts.other_reserves.extend(extra);
+    let full_ix = client::deleverage(&accounts, DeleverageSide::Supply, u64::MAX, 0);
+    let full_cu = cu(&at_slot(STEP_SLOT), "Deleverage full", &full_ix, &full.accounts_for(&full_ix));
+    let cpis = [Cpi::Transfer, Cpi::Transfer];
+    vec![
+        row("Deleverage", "supply side, 2 deposits, 1 borrow", common_cu, floor(&common_ix, &cpis, 1)),
+        row("Deleverage", "full: 8 deposits, 5 borrows", full_cu, floor(&full_ix, &cpis, 1)),
+    ]
 }
 
 fn cancel_deleverage() -> Measurement {

@@ -64,8 +64,10 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("Liquidate", "full: 8 deposits, 5 borrows", 12610),
     // last known 871
     ("StartDeleverage", "common", 960),
-    // last known 8422
-    ("Deleverage", "supply side, 2 deposits, 1 borrow", 9260),
+    // last known 8388
+    ("Deleverage", "supply side, 2 deposits, 1 borrow", 9230),
+    // last known 9663
+    ("Deleverage", "full: 8 deposits, 5 borrows", 10630),
     // last known 683
     ("CancelDeleverage", "common", 750),
     // last known 3023
