@@ -91,6 +91,7 @@ impl BorrowRateCurve {
     ///
     /// Interpolation runs on the full-precision utilization (not rounded to bps), so the result is the
     /// exact floor of the interpolated rate and is monotone in `utilization`.
+    #[inline(never)]
     pub fn borrow_rate(&self, utilization: Fraction) -> Fraction {
         // Utilization in bps with 60 fractional bits: at most 10 000 · 2^60 < 2^74.
         let u = utilization.min(Fraction::ONE).saturating_mul_int(u64::from(FULL_BPS)).raw();

@@ -143,6 +143,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
+    #[inline(never)]
     pub const fn checked_mul(self, rhs: Self) -> Result<Self, MathError> {
         match Wide::mul_limbs(self.0, rhs.0).shr_to_u128::<{ Self::BITS }>() {
             Some(raw) => Ok(Self::from_raw(raw)),
@@ -154,6 +155,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
+    #[inline(never)]
     pub const fn checked_mul_ceil(self, rhs: Self) -> Result<Self, MathError> {
         let product = Wide::mul_limbs(self.0, rhs.0);
         let Some(raw) = product.shr_to_u128::<{ Self::BITS }>() else {
@@ -183,6 +185,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::DivisionByZero`] when `rhs` is 0, [`MathError::Overflow`] above [`Fraction::MAX`].
+    #[inline(never)]
     pub fn checked_div(self, rhs: Self) -> Result<Self, MathError> {
         self.div_rem(rhs).map(|(q, _)| q)
     }
@@ -191,6 +194,7 @@ impl Fraction {
     ///
     /// # Errors
     /// As [`Fraction::checked_div`].
+    #[inline(never)]
     pub fn checked_div_ceil(self, rhs: Self) -> Result<Self, MathError> {
         let (q, rem) = self.div_rem(rhs)?;
         if rem {
@@ -212,6 +216,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
+    #[inline(never)]
     pub const fn checked_mul_int(self, n: u64) -> Result<Self, MathError> {
         match wide::mul_by_u64(self.0, n) {
             [lo, hi, 0] => Ok(Self([lo, hi])),
@@ -242,6 +247,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Overflow`] when the result exceeds `u64`.
+    #[inline(never)]
     pub const fn mul_floor(self, amount: u64) -> Result<u64, MathError> {
         let [l0, l1, l2] = wide::mul_by_u64(self.0, amount);
         match Wide([l0, l1, l2, 0]).shr_to_u128::<{ Self::BITS }>() {
@@ -254,6 +260,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Overflow`] when the result exceeds `u64`.
+    #[inline(never)]
     pub const fn mul_ceil(self, amount: u64) -> Result<u64, MathError> {
         let [l0, l1, l2] = wide::mul_by_u64(self.0, amount);
         let product = Wide([l0, l1, l2, 0]);

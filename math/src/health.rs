@@ -156,6 +156,7 @@ impl Health {
     }
 }
 
+#[inline(never)]
 fn ratio_ceil(num: Fraction, den: Fraction) -> Fraction {
     if num.is_zero() {
         return Fraction::ZERO;

@@ -130,6 +130,7 @@ impl Fixed {
 ///
 /// # Errors
 /// [`MathError::Overflow`] when the growth factor reaches 2^68.
+#[inline(never)]
 pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
     if slots == 0 || apr.is_zero() {
         return Ok(Fraction::ONE);

@@ -6,6 +6,10 @@
 //! fixed digit counts. It builds for the upstream BPF target, which has no 128-bit multiply or divide
 //! and at most five argument registers (see `wide` and the crate README). Floating point exists only behind the `std` feature (`Fraction::to_f64`).
 //!
+//! The heavier functions (valuation, exchange, division, multiplication of Fractions, the liquidation
+//! steps) are `#[inline(never)]`: every processor of the program calls them, and one shared copy instead of
+//! one per processor keeps the program binary small, for a few CU per call.
+//!
 //! # Units
 //! - [`Fraction`] is unsigned binary fixed point, 68 integer bits and 60 fractional bits (U68F60) in
 //!   128 bits. Ratios (LTV, bonus, rates) and market values (quote currency) are both Fractions.

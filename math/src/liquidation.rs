@@ -134,6 +134,7 @@ pub fn max_repay_value(
 ///
 /// # Errors
 /// [`MathError::Overflow`] only for inconsistent inputs (a result above [`Fraction::MAX`]).
+#[inline(never)]
 pub fn max_repay_amount(
     borrowed_amount: Fraction,
     borrow_value: Fraction,
@@ -195,6 +196,7 @@ pub struct Seizure {
 /// # Errors
 /// [`MathError::InvalidParams`] when `borrowed_amount` is 0, [`MathError::Overflow`] when a product or
 /// the repay amount does not fit.
+#[inline(never)]
 pub fn settle_and_seize(input: &SeizeInput) -> Result<Seizure, MathError> {
     if input.borrowed_amount.is_zero() {
         return Err(MathError::InvalidParams);
@@ -239,6 +241,7 @@ pub fn settle_and_seize(input: &SeizeInput) -> Result<Seizure, MathError> {
 ///
 /// # Errors
 /// [`MathError::InvalidParams`] when `incentive < 1` or `fee_rate > 1`.
+#[inline(never)]
 pub fn protocol_fee_ceil(
     received_liquidity: u64,
     incentive: Fraction,

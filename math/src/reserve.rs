@@ -75,6 +75,7 @@ pub fn liquidity_to_collateral_ceil(
     liquidity_to_collateral(liquidity, total_liquidity, ctoken_supply, true)
 }
 
+#[inline(never)]
 fn liquidity_to_collateral(
     liquidity: u64,
     total: Fraction,
@@ -120,6 +121,7 @@ pub fn collateral_to_liquidity_ceil(
     collateral_to_liquidity(ctokens, total_liquidity, ctoken_supply, true)
 }
 
+#[inline(never)]
 fn collateral_to_liquidity(ctokens: u64, total: Fraction, supply: u64, ceil: bool) -> Result<u64, MathError> {
     if one_to_one(total, supply) {
         return Ok(ctokens);
@@ -192,6 +194,7 @@ pub fn accrue_interest(
 /// # Errors
 /// [`MathError::DivisionByZero`] for a zero snapshot, [`MathError::InvalidParams`] when the index
 /// decreased (it never may), [`MathError::Overflow`] above [`Fraction::MAX`].
+#[inline(never)]
 pub fn rescale_debt_ceil(
     debt: Fraction,
     snapshot_index: Fraction,

@@ -48,6 +48,7 @@ fn mul_pow10_div(value: Fraction, price: Fraction, decimals: u8) -> Result<(Wide
 ///
 /// # Errors
 /// [`MathError::InvalidParams`] above [`MAX_DECIMALS`], [`MathError::Overflow`] above [`Fraction::MAX`].
+#[inline(never)]
 pub fn market_value(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
     let (q, _) = mul_div_pow10(u128::from(amount), price.raw(), decimals)?;
     q.to_u128().map(Fraction::from_raw).ok_or(MathError::Overflow)
@@ -57,6 +58,7 @@ pub fn market_value(amount: u64, price: Fraction, decimals: u8) -> Result<Fracti
 ///
 /// # Errors
 /// As [`market_value`].
+#[inline(never)]
 pub fn market_value_ceil(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
     let (q, rem) = mul_div_pow10(u128::from(amount), price.raw(), decimals)?;
     let q = q.to_u128().ok_or(MathError::Overflow)?;
@@ -69,6 +71,7 @@ pub fn market_value_ceil(amount: u64, price: Fraction, decimals: u8) -> Result<F
 ///
 /// # Errors
 /// As [`market_value`].
+#[inline(never)]
 pub fn market_value_of_fraction(
     amount: Fraction,
     price: Fraction,
@@ -83,6 +86,7 @@ pub fn market_value_of_fraction(
 ///
 /// # Errors
 /// As [`market_value`].
+#[inline(never)]
 pub fn market_value_of_fraction_ceil(
     amount: Fraction,
     price: Fraction,
@@ -105,6 +109,7 @@ pub fn market_value_of_fraction_ceil(
 /// # Errors
 /// [`MathError::DivisionByZero`] for a zero price, [`MathError::InvalidParams`] above [`MAX_DECIMALS`],
 /// [`MathError::Overflow`] above `u64`.
+#[inline(never)]
 pub fn amount_for_value_floor(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
     let (q, _) = mul_pow10_div(value, price, decimals)?;
     q.to_u128().and_then(|q| u64::try_from(q).ok()).ok_or(MathError::Overflow)
@@ -114,6 +119,7 @@ pub fn amount_for_value_floor(value: Fraction, price: Fraction, decimals: u8) ->
 ///
 /// # Errors
 /// As [`amount_for_value_floor`].
+#[inline(never)]
 pub fn amount_for_value_ceil(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
     let (q, rem) = mul_pow10_div(value, price, decimals)?;
     let q = q.to_u128().ok_or(MathError::Overflow)?;

@@ -216,7 +216,8 @@ impl Wide {
     /// Quotient by `d` and whether a remainder was dropped; `None` when `d == 0`.
     ///
     /// A `u64` over a `u64` is one native division; a divisor below 2^32 is short division (two `u64`
-    /// divisions per non-zero limb); anything else is Knuth's algorithm D on 32-bit digits.
+    /// divisions per non-zero limb); a wider one is Knuth's algorithm D on 64-bit limbs, each quotient limb
+    /// estimated by [`div_limb_normalized`].
     pub(crate) fn div_rem(self, d: u128) -> Option<(Self, bool)> {
         let [n0, n1, n2, n3] = self.0;
         let [d0, d1] = split(d);
@@ -228,9 +229,9 @@ impl Wide {
             if let Some(small) = u32::try_from(d0.get()).ok().and_then(NonZeroU32::new) {
                 return Some(self.short_div(small));
             }
+            return Some(self.long_div_u64(d0));
         }
-        let (q, rem) = knuth::div_rem(&knuth::digits(&self), d)?;
-        Some((knuth::from_digits(&q), rem))
+        Some(self.long_div_u128(d0, d1))
     }
 
     /// Short division by a divisor below 2^32, skipping leading zero limbs.
@@ -246,6 +247,168 @@ impl Wide {
         }
         (Self(quotient), rem != 0)
     }
+}
+
+impl Wide {
+    /// Knuth's algorithm D on 64-bit limbs for a two-limb divisor `d1 · 2^64 + d0` (`d1 != 0`): normalize so
+    /// that the divisor's top bit is set, estimate each of the (at most three) quotient limbs from the top
+    /// two limbs of the running remainder and the divisor's top limb, correct it against the second limb
+    /// (after which it is at most one too large), multiply and subtract, and add back in that rare case.
+    fn long_div_u128(self, d0: u64, d1: u64) -> (Self, bool) {
+        // d1 != 0, so s < 64 and, when s > 0, 64 - s lies in 1..64.
+        let s = d1.leading_zeros();
+        let n = self.0;
+        let (v1, v0, u) = if s == 0 {
+            (d1, d0, [n[0], n[1], n[2], n[3], 0])
+        } else {
+            let back = 64u32.wrapping_sub(s);
+            (
+                (d1 << s) | (d0 >> back),
+                d0 << s,
+                [
+                    n[0] << s,
+                    (n[1] << s) | (n[0] >> back),
+                    (n[2] << s) | (n[1] >> back),
+                    (n[3] << s) | (n[2] >> back),
+                    n[3] >> back,
+                ],
+            )
+        };
+        let [mut u0, mut u1, mut u2, mut u3, mut u4] = u;
+        let mut quotient = [0u64; 4];
+        // Quotient limb j divides the window (u[j + 2], u[j + 1], u[j]); the window moves down one limb per
+        // step, and what is left of it (below the divisor) becomes the top of the next one.
+        for j in (0..3).rev() {
+            let (top, mid, low) = match j {
+                2 => (u4, u3, u2),
+                1 => (u3, u2, u1),
+                _ => (u2, u1, u0),
+            };
+            if top == 0 && (mid < v1 || (mid == v1 && low < v0)) {
+                // The window is below the divisor: a zero limb, nothing to subtract.
+                continue;
+            }
+            let (mut qhat, mut rhat, mut rhat_overflow) = if top >= v1 {
+                // The remainder invariant makes top == v1 here; the estimate is capped at 2^64 − 1.
+                let (r, o) = mid.overflowing_add(v1);
+                (u64::MAX, r, o)
+            } else {
+                let (q, r) = div_limb_normalized(top, mid, v1);
+                (q, r, false)
+            };
+            // At most two corrections: while qhat · v0 > rhat · 2^64 + low, qhat is too large.
+            while !rhat_overflow {
+                let (p_hi, p_lo) = mul_u64_wide(qhat, v0);
+                if p_hi < rhat || (p_hi == rhat && p_lo <= low) {
+                    break;
+                }
+                qhat = qhat.wrapping_sub(1);
+                (rhat, rhat_overflow) = rhat.overflowing_add(v1);
+            }
+            // Multiply and subtract qhat · (v1, v0) from the window (a three-limb product).
+            let (h0, l0) = mul_u64_wide(qhat, v0);
+            let (h1, l1) = mul_u64_wide(qhat, v1);
+            let (p1, c) = h0.overflowing_add(l1);
+            // h1 <= 2^64 − 2 (the high word of a product of two u64), so adding a carry cannot wrap.
+            let p2 = h1.wrapping_add(u64::from(c));
+            let (r0, b0) = low.overflowing_sub(l0);
+            let (t1, b1a) = mid.overflowing_sub(p1);
+            let (r1, b1b) = t1.overflowing_sub(u64::from(b0));
+            let (t2, b2a) = top.overflowing_sub(p2);
+            let (mut r2, b2b) = t2.overflowing_sub(u64::from(b1a | b1b));
+            let (mut r0, mut r1) = (r0, r1);
+            if b2a | b2b {
+                // qhat was one too large: add the divisor back (the carry out of the top limb cancels the
+                // borrow).
+                qhat = qhat.wrapping_sub(1);
+                let (a0, c0) = r0.overflowing_add(v0);
+                let (a1, c1a) = r1.overflowing_add(v1);
+                let (a1, c1b) = a1.overflowing_add(u64::from(c0));
+                r2 = r2.wrapping_add(u64::from(c1a | c1b));
+                (r0, r1) = (a0, a1);
+            }
+            match j {
+                2 => (u4, u3, u2) = (r2, r1, r0),
+                1 => (u3, u2, u1) = (r2, r1, r0),
+                _ => (u2, u1, u0) = (r2, r1, r0),
+            }
+            if let Some(q) = quotient.get_mut(j) {
+                *q = qhat;
+            }
+        }
+        // The remainder is (u1, u0) shifted back by s: non-zero exactly when either limb is.
+        let _ = (u2, u3, u4);
+        (Self(quotient), u0 | u1 != 0)
+    }
+
+    /// Long division by a divisor of 33 to 64 bits on 64-bit limbs: the divisor is normalized (top bit set)
+    /// and each limb of the quotient is one [`div_limb_normalized`]. Much cheaper than Knuth's algorithm on
+    /// 32-bit digits, and the common case of the debt index (below 16, so below 2^64 raw).
+    fn long_div_u64(self, d: NonZeroU64) -> (Self, bool) {
+        // 2^32 <= d, so 0 <= s < 32 and 64 - s lies in 33..=64.
+        let s = d.leading_zeros();
+        let v = d.get() << s;
+        let n = self.0;
+        let (top, shifted) = if s == 0 {
+            (0, n)
+        } else {
+            let back = 64u32.wrapping_sub(s);
+            (
+                n[3] >> back,
+                [
+                    n[0] << s,
+                    (n[1] << s) | (n[0] >> back),
+                    (n[2] << s) | (n[1] >> back),
+                    (n[3] << s) | (n[2] >> back),
+                ],
+            )
+        };
+        // top < 2^s <= v: the precondition of `div_limb_normalized` holds, and each remainder stays below v.
+        let mut quotient = [0u64; 4];
+        let mut rem = top;
+        for (q, &u) in quotient.iter_mut().zip(shifted.iter()).rev() {
+            if rem == 0 && u < v {
+                // The quotient limb is 0 and the limb is the remainder: no division needed.
+                rem = u;
+                continue;
+            }
+            (*q, rem) = div_limb_normalized(rem, u, v);
+        }
+        // The remainder is `rem >> s`: non-zero exactly when `rem` is.
+        (Self(quotient), rem != 0)
+    }
+}
+
+/// `(r · 2^64 + u) / v` and its remainder for a normalized `v` (top bit set) and `r < v`: Hacker's Delight
+/// `divlu`, two 32-bit quotient digits, each estimated from the top digit of `v` and corrected at most twice.
+#[inline(always)]
+fn div_limb_normalized(r: u64, u: u64, v: u64) -> (u64, u64) {
+    let (vn1, vn0) = (v >> 32, v & LOW32);
+    let (un1, un0) = (u >> 32, u & LOW32);
+    // vn1 >= 2^31 is non-zero: `checked_div` only makes that visible.
+    let mut q1 = r.checked_div(vn1).unwrap_or(0);
+    let mut rhat = r.wrapping_sub(q1.wrapping_mul(vn1));
+    // The product is only formed once q1 <= LOW32 (no wrap), and the shifted rhat only while rhat <= LOW32.
+    while q1 > LOW32 || q1.wrapping_mul(vn0) > ((rhat << 32) | un1) {
+        q1 = q1.wrapping_sub(1);
+        rhat = rhat.wrapping_add(vn1);
+        if rhat > LOW32 {
+            break;
+        }
+    }
+    // The true partial remainder is below v < 2^64: computed modulo 2^64 it is exact.
+    let un21 = (r << 32).wrapping_add(un1).wrapping_sub(q1.wrapping_mul(v));
+    let mut q0 = un21.checked_div(vn1).unwrap_or(0);
+    let mut rhat = un21.wrapping_sub(q0.wrapping_mul(vn1));
+    while q0 > LOW32 || q0.wrapping_mul(vn0) > ((rhat << 32) | un0) {
+        q0 = q0.wrapping_sub(1);
+        rhat = rhat.wrapping_add(vn1);
+        if rhat > LOW32 {
+            break;
+        }
+    }
+    let rem = (un21 << 32).wrapping_add(un0).wrapping_sub(q0.wrapping_mul(v));
+    ((q1 << 32) | q0, rem)
 }
 
 /// `floor(a · b / d)` with a 256-bit intermediate; `None` when `d == 0` or the quotient exceeds `u128`.
@@ -265,144 +428,6 @@ pub(crate) fn mul_div_ceil(a: u128, b: u128, d: u128) -> Option<u128> {
         q.checked_add(1)
     } else {
         Some(q)
-    }
-}
-
-/// Knuth's algorithm D on base-2^32 digits.
-mod knuth {
-    use core::num::NonZeroU64;
-
-    use super::{split, Wide, LOW32};
-
-    /// Digits of a 256-bit value, least significant first.
-    pub(super) type Digits = [u32; 8];
-
-    pub(super) fn digits(value: &Wide) -> Digits {
-        let mut out = [0u32; 8];
-        for (limb, pair) in value.0.iter().zip(out.chunks_exact_mut(2)) {
-            if let [lo, hi] = pair {
-                // Each `as u32` keeps exactly the 32 bits shifted down.
-                (*lo, *hi) = (*limb as u32, (*limb >> 32) as u32);
-            }
-        }
-        out
-    }
-
-    pub(super) fn from_digits(digits: &Digits) -> Wide {
-        let mut out = [0u64; 4];
-        for (limb, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
-            if let [lo, hi] = *pair {
-                *limb = u64::from(lo) | (u64::from(hi) << 32);
-            }
-        }
-        Wide(out)
-    }
-
-    /// The four base-2^32 digits of `x`, least significant first.
-    fn split32(x: u128) -> [u32; 4] {
-        let [lo, hi] = split(x);
-        // Each `as u32` keeps exactly the 32 bits shifted down.
-        [lo as u32, (lo >> 32) as u32, hi as u32, (hi >> 32) as u32]
-    }
-
-    /// `floor(n / d)` and whether a remainder was left, or `None` when `d == 0`.
-    ///
-    /// Hacker's Delight `divmnu`: normalize so that the divisor's top digit has its high bit set,
-    /// estimate each quotient digit from the top two digits of the running remainder (at most two too
-    /// large), correct it, multiply and subtract, add back in the rare case it was still one too large.
-    /// Every index below is bounded by the digit counts (divisor 1..=4, dividend at most 8 digits).
-    pub(super) fn div_rem(n: &Digits, d: u128) -> Option<(Digits, bool)> {
-        const BASE: u64 = 1 << 32;
-        let v = split32(d);
-        // The number of digits of the divisor (1..=4) and of the numerator (0..=8).
-        let vlen = v.iter().rposition(|&x| x != 0)?.wrapping_add(1);
-        let mut q = [0u32; 8];
-        let Some(top) = n.iter().rposition(|&x| x != 0) else {
-            return Some((q, false));
-        };
-        let m = top.wrapping_add(1);
-        if m < vlen {
-            return Some((q, true));
-        }
-        if vlen == 1 {
-            let d0 = NonZeroU64::new(u64::from(v[0]))?;
-            let mut rem = 0u64;
-            for j in (0..m).rev() {
-                // rem < d0 < 2^32, so (rem << 32) | digit fits in a u64 and the digit quotient in a u32.
-                let current = (rem << 32) | u64::from(n[j]);
-                q[j] = (current / d0) as u32;
-                rem = current % d0;
-            }
-            return Some((q, rem != 0));
-        }
-
-        // Normalize: shift both by s so that the divisor's top digit is at least 2^31. `u64 >> 32` of a
-        // digit is 0, so s == 0 needs no special case.
-        let last = vlen.wrapping_sub(1);
-        let s = v[last].leading_zeros();
-        let back = 32u32.wrapping_sub(s);
-        let mut vn = [0u32; 4];
-        for i in (1..vlen).rev() {
-            vn[i] = (v[i] << s) | (u64::from(v[i.wrapping_sub(1)]) >> back) as u32;
-        }
-        vn[0] = v[0] << s;
-        let mut un = [0u32; 9];
-        // m >= vlen >= 2, so m - 1 does not wrap.
-        un[m] = (u64::from(n[m.wrapping_sub(1)]) >> back) as u32;
-        for i in (1..m).rev() {
-            un[i] = (n[i] << s) | (u64::from(n[i.wrapping_sub(1)]) >> back) as u32;
-        }
-        un[0] = n[0] << s;
-
-        // Normalized, the top digit is at least 2^31.
-        let v_top = NonZeroU64::new(u64::from(vn[last]))?;
-        let v_next = u64::from(vn[vlen.wrapping_sub(2)]);
-        // m >= vlen, so m - vlen does not wrap.
-        for j in (0..=m.wrapping_sub(vlen)).rev() {
-            let jn = j.wrapping_add(vlen);
-            // Both digits are below 2^32, so the pair fits in a u64; v_top >= 2^31.
-            let pair = (u64::from(un[jn]) << 32) | u64::from(un[jn.wrapping_sub(1)]);
-            let mut qhat = pair / v_top;
-            let mut rhat = pair % v_top;
-            // qhat is at most 2 too large; the product is only formed once qhat < 2^32 (no wrap), and
-            // the shifted rhat only while rhat < 2^32.
-            while qhat >= BASE
-                || qhat.wrapping_mul(v_next) > ((rhat << 32) | u64::from(un[jn.wrapping_sub(2)]))
-            {
-                qhat = qhat.wrapping_sub(1);
-                rhat = rhat.wrapping_add(v_top.get());
-                if rhat >= BASE {
-                    break;
-                }
-            }
-            // Multiply and subtract qhat · divisor from un[j..=j + vlen], with a signed borrow.
-            let mut borrow = 0i64;
-            for (&digit, u) in vn.iter().take(vlen).zip(un.iter_mut().skip(j)) {
-                // qhat < 2^32 and the digit < 2^32: the product fits in a u64.
-                let p = qhat.wrapping_mul(u64::from(digit));
-                let t = i64::from(*u).wrapping_sub(borrow).wrapping_sub((p & LOW32) as i64);
-                *u = t as u32;
-                borrow = ((p >> 32) as i64).wrapping_sub(t >> 32);
-            }
-            let t = i64::from(un[jn]).wrapping_sub(borrow);
-            un[jn] = t as u32;
-            q[j] = qhat as u32;
-            if t < 0 {
-                // qhat was one too large: add the divisor back.
-                q[j] = q[j].wrapping_sub(1);
-                let mut carry = 0u64;
-                for (&digit, u) in vn.iter().take(vlen).zip(un.iter_mut().skip(j)) {
-                    // Two digits and a carry of at most 1: below 2^33.
-                    let t = u64::from(*u).wrapping_add(u64::from(digit)).wrapping_add(carry);
-                    *u = t as u32;
-                    carry = t >> 32;
-                }
-                un[jn] = un[jn].wrapping_add(carry as u32);
-            }
-        }
-        // The remainder is un[..vlen] shifted back by s: non-zero exactly when any of those digits is.
-        let remainder = un.iter().take(vlen).any(|&x| x != 0);
-        Some((q, remainder))
     }
 }
 

@@ -11,6 +11,7 @@ use {
     std::path::PathBuf,
 };
 
+pub mod cu;
 pub mod deleverage;
 pub mod fixtures;
 pub mod flash;

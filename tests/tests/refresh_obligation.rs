@@ -188,9 +188,10 @@ fn priority_fields_skip_small_positions() {
     assert_eq!(obligation.highest_borrow_factor_bps.get(), 0);
 }
 
-/// Regression cap for 13 positions. Above the DESIGN §9 budget (`budget(13)`): the 64-bit-only valuation
-/// math costs more per position than that budget assumes.
-const MAX_POSITIONS_CAP: u64 = 12_500;
+/// Regression cap for 13 positions (last known 13,938, + 10%). Above the DESIGN §9 budget (`budget(13)`): the
+/// exact 256-bit valuation math costs more per position than that budget assumes (see
+/// `benches/compute_units.md`); `tests/tests/compute_units.rs` holds the caps of every instruction.
+const MAX_POSITIONS_CAP: u64 = 15_330;
 
 /// 8 deposits and 5 borrows, each of its own reserve, every debt with interest to rescale.
 fn full_obligation() -> Env {

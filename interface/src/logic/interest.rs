@@ -22,6 +22,7 @@ use {
 ///
 /// Errors: [`BallastError::InvalidBorrowRateCurve`] for a stored curve that does not validate,
 /// [`BallastError::MathOverflow`] when `slot` is before the last update or a value overflows.
+/// Writes nothing when it fails: every value is computed before the first write (RefreshReserve relies on it).
 pub fn accrue(reserve: &mut Reserve, slot: u64) -> Result<(), BallastError> {
     let last = reserve.last_update_slot.get();
     let borrowed = Fraction::from_raw(reserve.borrowed_amount_sf.get());

@@ -168,6 +168,7 @@ struct Legs {
     collateral_ctokens: u64,
 }
 
+#[inline(never)]
 fn legs(obligation: &Obligation, pair: &ReservePair<'_>) -> Result<Legs, BallastError> {
     let borrow_index = obligation.find_borrow(pair.repay_address).ok_or(BallastError::BorrowNotFound)?;
     let deposit_index =
@@ -338,6 +339,7 @@ pub fn plan_pre_liquidation(
 
 /// The tail shared by both plans: settle and seize, redeem, protocol fee, the value deltas, and every new
 /// reserve total checked.
+#[inline(never)]
 fn finish(pair: &ReservePair<'_>, legs: &Legs, terms: &Terms) -> Result<LiquidationPlan, BallastError> {
     let incentive = terms.incentive;
     let seizure = settle_and_seize(&SeizeInput {
@@ -421,6 +423,7 @@ fn raw_sub(stored: &mut crate::pod::Le128, amount: Fraction) {
 }
 
 /// The repay reserve side: the settled debt leaves the borrowed total, the repaid liquidity joins the vault.
+#[inline(never)]
 pub fn apply_repay(reserve: &mut Reserve, plan: &LiquidationPlan) {
     // The obligations' debts are rounded up and the reserve's total down, so the last repay of a reserve may
     // exceed its total by rounding: it stops at zero.
@@ -430,6 +433,7 @@ pub fn apply_repay(reserve: &mut Reserve, plan: &LiquidationPlan) {
 
 /// The withdraw reserve side: the seized cTokens are redeemed; the protocol fee stays in the vault as
 /// protocol fees, so the vault still holds exactly `available_amount`.
+#[inline(never)]
 pub fn apply_withdraw(reserve: &mut Reserve, plan: &LiquidationPlan) {
     reserve.collateral_supply.set(reserve.collateral_supply.get().saturating_sub(plan.seize_ctokens));
     reserve.available_amount.set(reserve.available_amount.get().saturating_sub(plan.received));
@@ -439,6 +443,7 @@ pub fn apply_withdraw(reserve: &mut Reserve, plan: &LiquidationPlan) {
 
 /// The obligation side: the borrow and the deposit shrink (and go when empty), the cached values are
 /// lowered conservatively, and the obligation becomes stale so that the next health check refreshes it.
+#[inline(never)]
 pub fn apply_to_obligation(obligation: &mut Obligation, plan: &LiquidationPlan) {
     let remaining = plan.debt.saturating_sub(plan.settle);
     if remaining.is_zero() {

@@ -22,15 +22,16 @@ use {
             PRICE_FULLY_CHECKED, PRICE_LOADED,
         },
     },
-    arith::{
-        collateral_to_liquidity, from_bps, market_value, market_value_of_fraction_ceil, mul_frac, mul_int,
-        rescale_debt_ceil,
+    ballast_math::{
+        health::Health,
+        reserve::{
+            collateral_to_liquidity_ceil, collateral_to_liquidity_floor, rescale_debt_ceil, total_liquidity,
+        },
+        value::{market_value, market_value_ceil, market_value_of_fraction_ceil},
+        Fraction,
     },
-    ballast_math::{health::Health, reserve::total_liquidity, Fraction},
     solana_address::{address_eq, Address},
 };
-
-mod arith;
 
 /// Price status of an obligation whose every reserve passed every oracle check, and of an obligation with no
 /// positions (no price can fail it).
@@ -87,6 +88,35 @@ fn reserve_total_liquidity(reserve: &Reserve) -> Result<Fraction, BallastError> 
 #[inline(always)]
 fn bps(value: crate::pod::Le16) -> Fraction {
     from_bps(value.get())
+}
+
+/// `bps / 10 000` as a Fraction, rounded down: exactly `Fraction::from_bps`, in two native divisions.
+#[inline(always)]
+fn from_bps(bps: u16) -> Fraction {
+    // bps · 2^60 / 10 000 = (bps · 2^24) · 2^32 / 625. With x = bps · 2^24 = q · 625 + r, the floor is
+    // q · 2^32 + floor(r · 2^32 / 625): x < 2^40 and r · 2^32 < 2^42, so every step fits in a u64, and so
+    // does the result (below 6.6 · 2^60).
+    let x = u64::from(bps) << 24;
+    let (q, r) = (x / 625, x % 625);
+    Fraction::from_raw(u128::from((q << 32) | ((r << 32) / 625)))
+}
+
+/// `value × weight` rounded down; a weight of exactly 1 (a 100% factor, the common case) needs no product.
+#[inline(always)]
+fn weigh_floor(value: Fraction, weight: Fraction) -> Result<Fraction, BallastError> {
+    if weight == Fraction::ONE {
+        return Ok(value);
+    }
+    Ok(value.checked_mul(weight)?)
+}
+
+/// `value × weight` rounded up; a weight of exactly 1 needs no product.
+#[inline(always)]
+fn weigh_ceil(value: Fraction, weight: Fraction) -> Result<Fraction, BallastError> {
+    if weight == Fraction::ONE {
+        return Ok(value);
+    }
+    Ok(value.checked_mul_ceil(weight)?)
 }
 
 #[inline(always)]
@@ -160,24 +190,23 @@ impl ObligationRefresh {
 
         let total = reserve_total_liquidity(reserve)?;
         // The depositor's collateral is worth what it redeems for: rounded down.
-        let liquidity = collateral_to_liquidity::<false>(
+        let liquidity = collateral_to_liquidity_floor(
             deposit.collateral_amount.get(),
             total,
             reserve.collateral_supply.get(),
         )?;
         // Collateral value gives borrowing power: rounded down.
-        let value = market_value::<false>(liquidity, frac(reserve.price_sf), reserve.liquidity_decimals)?;
+        let value = market_value(liquidity, frac(reserve.price_sf), reserve.liquidity_decimals)?;
         let config = &reserve.config;
         let threshold_bps = config.liquidation_threshold_bps.get();
         // Borrowing power and the liquidation line are what the borrower receives: rounded down (as
         // `Health::with_deposit`).
         let health = &mut self.health;
         health.deposited_value = health.deposited_value.checked_add(value)?;
-        health.allowed_borrow_value = health
-            .allowed_borrow_value
-            .checked_add(mul_frac::<false>(value, bps(config.loan_to_value_bps))?)?;
+        health.allowed_borrow_value =
+            health.allowed_borrow_value.checked_add(weigh_floor(value, bps(config.loan_to_value_bps))?)?;
         health.unhealthy_borrow_value =
-            health.unhealthy_borrow_value.checked_add(mul_frac::<false>(value, from_bps(threshold_bps))?)?;
+            health.unhealthy_borrow_value.checked_add(weigh_floor(value, from_bps(threshold_bps))?)?;
         if threshold_bps > 0
             && value >= self.min_value_skip_ltv_checks
             && (self.lowest_liquidation_threshold_bps == 0
@@ -219,8 +248,7 @@ impl ObligationRefresh {
         // The borrow-factor-adjusted debt is owed: rounded up (as `Health::with_borrow`).
         let health = &mut self.health;
         health.borrowed_value = health.borrowed_value.checked_add(value)?;
-        health.debt_value_bf =
-            health.debt_value_bf.checked_add(mul_frac::<true>(value, from_bps(factor_bps))?)?;
+        health.debt_value_bf = health.debt_value_bf.checked_add(weigh_ceil(value, from_bps(factor_bps))?)?;
         if value >= self.min_value_skip_bf_checks && factor_bps > self.highest_borrow_factor_bps {
             self.highest_borrow_factor_bps = factor_bps;
         }
@@ -359,8 +387,10 @@ pub fn borrow(
     // `borrowed × 10 000 ≤ total × cap_bps`, so no rounding of the utilization can let a borrow through.
     let total = reserve_total_liquidity(reserve)?;
     let cap_bps = u64::from(reserve.config.utilization_cap_bps.get());
-    let scaled_borrowed = mul_int(new_borrowed, 10_000).ok_or(BallastError::MathOverflow)?;
-    if scaled_borrowed > mul_int(total, cap_bps).ok_or(BallastError::MathOverflow)? {
+    // At most half the total against a cap of at least 50% passes without the two wide products: then
+    // borrowed × 10 000 <= total × 5 000 <= total × cap_bps.
+    let at_most_half = new_borrowed.raw() <= total.raw() >> 1 && cap_bps >= 5_000;
+    if !at_most_half && new_borrowed.checked_mul_int(10_000)? > total.checked_mul_int(cap_bps)? {
         return Err(BallastError::UtilizationCapExceeded);
     }
 
@@ -387,8 +417,8 @@ pub fn borrow(
     let new_debt = old_debt.checked_add(Fraction::from_integer(amount))?;
 
     // Health: the new debt is owed, valued rounded up, its borrow-factor weight rounded up.
-    let value = market_value::<true>(amount, frac(reserve.price_sf), reserve.liquidity_decimals)?;
-    let value_bf = mul_frac::<true>(value, bps(reserve.config.borrow_factor_bps))?;
+    let value = market_value_ceil(amount, frac(reserve.price_sf), reserve.liquidity_decimals)?;
+    let value_bf = weigh_ceil(value, bps(reserve.config.borrow_factor_bps))?;
     let debt_value_bf = frac(obligation.debt_value_bf_sf).checked_add(value_bf)?;
     if debt_value_bf > frac(obligation.allowed_borrow_value_sf) {
         return Err(BallastError::ObligationUnhealthy);
@@ -463,10 +493,9 @@ pub fn withdraw_collateral(
     // unhealthy, without debt it only zeroes the cached values.
     let value = withdrawal_value_ceil(reserve, amount).unwrap_or(Fraction::MAX);
     // Borrowing power and the liquidation line lost: rounded up, so the cache never overstates them.
-    let allowed_loss =
-        mul_frac::<true>(value, bps(reserve.config.loan_to_value_bps)).unwrap_or(Fraction::MAX);
+    let allowed_loss = weigh_ceil(value, bps(reserve.config.loan_to_value_bps)).unwrap_or(Fraction::MAX);
     let unhealthy_loss =
-        mul_frac::<true>(value, bps(reserve.config.liquidation_threshold_bps)).unwrap_or(Fraction::MAX);
+        weigh_ceil(value, bps(reserve.config.liquidation_threshold_bps)).unwrap_or(Fraction::MAX);
     let allowed = frac(obligation.allowed_borrow_value_sf).saturating_sub(allowed_loss);
     if has_debt && frac(obligation.debt_value_bf_sf) > allowed {
         return Err(BallastError::ObligationUnhealthy);
@@ -498,6 +527,24 @@ pub fn withdraw_collateral(
 /// Value of `ctokens` of `reserve`, liquidity and value both rounded up.
 fn withdrawal_value_ceil(reserve: &Reserve, ctokens: u64) -> Result<Fraction, BallastError> {
     let total = reserve_total_liquidity(reserve)?;
-    let liquidity = collateral_to_liquidity::<true>(ctokens, total, reserve.collateral_supply.get())?;
-    market_value::<true>(liquidity, frac(reserve.price_sf), reserve.liquidity_decimals)
+    let liquidity = collateral_to_liquidity_ceil(ctokens, total, reserve.collateral_supply.get())?;
+    Ok(market_value_ceil(liquidity, frac(reserve.price_sf), reserve.liquidity_decimals)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bps_and_weights_match_fraction() {
+        for bps in 0..=u16::MAX {
+            assert_eq!(from_bps(bps), Fraction::from_bps(u64::from(bps)), "{bps}");
+        }
+        let value = Fraction::from_raw(0x1234_5678_9abc_def0_1234_5678);
+        for bps in [0u16, 1, 7_500, 10_000, 12_345, u16::MAX] {
+            let weight = from_bps(bps);
+            assert_eq!(weigh_floor(value, weight), Ok(value.checked_mul(weight).unwrap()));
+            assert_eq!(weigh_ceil(value, weight), Ok(value.checked_mul_ceil(weight).unwrap()));
+        }
+    }
 }

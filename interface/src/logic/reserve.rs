@@ -5,8 +5,8 @@
 //! error leaves the reserve and the obligation exactly as they were. Token movements are the caller's:
 //! the functions return the amounts to move.
 //!
-//! The exchange and the debt rescaling use [`wide`], which computes the same values as
-//! `ballast_math::reserve` from 64-bit operations only (see there why).
+//! The exchange and the debt rescaling are `ballast_math::reserve`'s, which builds its 256-bit intermediates
+//! from 64-bit operations only and so runs on chain as it runs off chain.
 
 use {
     crate::{
@@ -19,8 +19,6 @@ use {
     ballast_math::{reserve as math, Fraction},
     solana_address::Address,
 };
-
-pub mod wide;
 
 /// The reserve's lender-owned liquidity, `available + borrowed − protocol_fees`.
 pub fn total_liquidity(reserve: &Reserve) -> Result<Fraction, BallastError> {
@@ -53,7 +51,7 @@ pub fn deposit_liquidity(reserve: &mut Reserve, liquidity: u64) -> Result<u64, B
     // cap. The total is measured as the deleverage measures it: rounded down to tokens.
     check_deleverage_cap(reserve, DeleverageSide::Supply, new_total.to_u64_floor()?)?;
     // The depositor receives cTokens: rounded down.
-    let ctokens = wide::liquidity_to_collateral_floor(liquidity, total, supply)?;
+    let ctokens = math::liquidity_to_collateral_floor(liquidity, total, supply)?;
     if ctokens == 0 {
         return Err(BallastError::AmountTooSmall);
     }
@@ -74,7 +72,7 @@ pub fn redeem_collateral(reserve: &mut Reserve, ctokens: u64) -> Result<u64, Bal
     let total = total_liquidity(reserve)?;
     let supply = reserve.collateral_supply.get();
     // The redeemer receives liquidity: rounded down.
-    let liquidity = wide::collateral_to_liquidity_floor(ctokens, total, supply)?;
+    let liquidity = math::collateral_to_liquidity_floor(ctokens, total, supply)?;
     if liquidity == 0 {
         return Err(BallastError::AmountTooSmall);
     }
@@ -154,7 +152,7 @@ pub fn repay(
     let borrow = obligation.borrows.get(index).ok_or(BallastError::BorrowNotFound)?;
     let reserve_index = Fraction::from_raw(reserve.cumulative_borrow_index_sf.get());
     // The borrower owes the debt: rescaled rounding up.
-    let debt = wide::rescale_debt_ceil(
+    let debt = math::rescale_debt_ceil(
         Fraction::from_raw(borrow.borrowed_amount_sf.get()),
         Fraction::from_raw(borrow.cumulative_borrow_index_sf.get()),
         reserve_index,

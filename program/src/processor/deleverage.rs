@@ -57,6 +57,7 @@ use {
         state::{Market, Obligation, Reserve, PRICE_LOADED},
     },
     pinocchio::{cpi::Signer, AccountView, ProgramResult},
+    solana_address::address_eq,
 };
 
 #[inline(never)]
@@ -139,14 +140,25 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         .min(withdraw_reserve.config.max_liquidation_bonus_bps.get());
     let held =
         obligation.deposits().iter().map(|d| d.reserve).chain(obligation.borrows().iter().map(|b| b.reserve));
+    // Clients pass the other reserves in the obligation's order, so the next one is looked at first and the
+    // search over all of them (word-wise address compares) only runs for another order.
+    let mut next = 0usize;
     for reserve_address in held {
-        if reserve_address == repay_reserve_address || reserve_address == withdraw_reserve_address {
+        if address_eq(&reserve_address, &repay_reserve_address)
+            || address_eq(&reserve_address, &withdraw_reserve_address)
+        {
             continue;
         }
-        let account = other_reserves
-            .iter()
-            .find(|account| account.address() == &reserve_address)
-            .ok_or(BallastError::ObligationReserveMismatch)?;
+        let in_order =
+            other_reserves.get(next).filter(|account| address_eq(account.address(), &reserve_address));
+        next = next.saturating_add(1);
+        let account = match in_order {
+            Some(account) => account,
+            None => other_reserves
+                .iter()
+                .find(|account| address_eq(account.address(), &reserve_address))
+                .ok_or(BallastError::ObligationReserveMismatch)?,
+        };
         let reserve = load::<Reserve>(account, program_id)?;
         require_market(&reserve.market, market_account)?;
         penalty_cap_bps = penalty_cap_bps.min(reserve.config.max_liquidation_bonus_bps.get());

@@ -74,10 +74,21 @@ pub(crate) enum Mode {
 
 #[inline(never)]
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
-    // five argument registers of BPF.
-    let program_id = &crate::ID;
-    execute(program_id, accounts, data, Mode::Liquidate)
+    execute_call(&mut Call { accounts, data, mode: Mode::Liquidate })
+}
+
+/// One call of [`execute`] for either instruction. Liquidate and PreLiquidate both go through
+/// [`execute_call`], so the binary holds one copy of their shared body instead of two; the call travels in
+/// a struct because BPF passes at most five argument registers.
+pub(crate) struct Call<'a> {
+    pub accounts: &'a mut [AccountView],
+    pub data: &'a [u8],
+    pub mode: Mode,
+}
+
+#[inline(never)]
+pub(crate) fn execute_call(call: &mut Call<'_>) -> ProgramResult {
+    execute(&crate::ID, call.accounts, call.data, call.mode)
 }
 
 fn require_price_loaded(status: u8) -> Result<(), BallastError> {

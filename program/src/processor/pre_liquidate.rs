@@ -28,14 +28,11 @@
 //! allowed), `min_received`.
 
 use {
-    super::liquidate::{execute, Mode},
+    super::liquidate::{execute_call, Call, Mode},
     pinocchio::{AccountView, ProgramResult},
 };
 
 #[inline(never)]
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
-    // The program only ever runs at its own address, and one fewer argument keeps `process` within the
-    // five argument registers of BPF.
-    let program_id = &crate::ID;
-    execute(program_id, accounts, data, Mode::PreLiquidate)
+    execute_call(&mut Call { accounts, data, mode: Mode::PreLiquidate })
 }

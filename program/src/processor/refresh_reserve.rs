@@ -56,28 +56,36 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let mut reserve = load_mut::<Reserve>(reserve_account, program_id)?;
     let clock = clock()?;
 
-    // 3. Interest, computed on a copy so that an error leaves the account untouched.
-    let mut next: Reserve = *reserve;
-    accrue(&mut next, clock.slot)?;
+    // 3. The price account, when passed: read and checked before anything is written. Accrual changes
+    //    neither the config nor the stored publish time the checks read.
+    let price = match rest.first() {
+        Some(price_account) => Some(read_price(
+            price_account,
+            &reserve.config,
+            clock.unix_timestamp,
+            reserve.price_timestamp.get(),
+        )?),
+        None => None,
+    };
 
-    // 4. The price account, when passed.
-    match rest.first() {
-        Some(price_account) => {
-            let price =
-                read_price(price_account, &next.config, clock.unix_timestamp, next.price_timestamp.get())?;
-            next.price_sf.set(price.price.raw());
-            next.price_timestamp.set(price.publish_time);
-            next.price_status = price.status;
+    // 4. Interest. `accrue` computes every value before it writes any, so an error leaves the account
+    //    untouched; working in place spares two copies of the whole reserve.
+    accrue(&mut reserve, clock.slot)?;
+
+    // 5. The price.
+    match price {
+        Some(price) => {
+            reserve.price_sf.set(price.price.raw());
+            reserve.price_timestamp.set(price.publish_time);
+            reserve.price_status = price.status;
         }
-        None => next.price_status = 0,
+        None => reserve.price_status = 0,
     }
 
-    // 5. A deleverage whose side is back at or under its cap ends (interest only raises the totals, so
-    //    this follows a repay or a redemption).
+    // 6. A deleverage whose side is back at or under its cap ends (interest only raises the totals, so
+    //    this follows a repay or a redemption). It cannot fail: a corrupted flag is left for its owner.
     let ended = [DeleverageSide::Supply, DeleverageSide::Borrow]
-        .map(|side| end_if_at_cap(&mut next, &reserve_address, side));
-
-    *reserve = next;
+        .map(|side| end_if_at_cap(&mut reserve, &reserve_address, side));
     drop(reserve);
     for ended in ended.iter().flatten() {
         event::emit(DELEVERAGE_ENDED_TAG, ended);
