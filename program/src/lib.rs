@@ -7,9 +7,9 @@
 #![deny(clippy::arithmetic_side_effects)]
 
 pub mod entrypoint;
+pub mod event;
 pub mod introspection;
 pub mod log;
-pub mod event;
 pub mod processor;
 pub mod validation;
 
@@ -22,5 +22,6 @@ mod bpf_entrypoint {
     pinocchio::nostd_panic_handler!();
 }
 pub mod oracle;
+pub mod security_txt;
 pub mod state;
 pub mod token;

@@ -15,9 +15,9 @@ pub fn init_market(market: &Address, owner: &Address, args: &InitMarketArgs) -> 
     }
 }
 
+mod deleverage;
 mod flash;
 mod ladder;
-mod deleverage;
 mod lending;
 mod refresh;
 mod reserve;

@@ -5,8 +5,8 @@
 //! oversized data are both refused.
 
 mod args;
-mod flash;
 mod deleverage;
+mod flash;
 mod init_market;
 mod ladder;
 
