@@ -1,7 +1,9 @@
 //! Account checks shared by the processors. Each returns the specific error of the check that failed.
 
 use {
-    ballast_interface::error::BallastError,
+    ballast_interface::{
+        error::BallastError, instruction::DeleverageSide, logic::deleverage, state::Reserve,
+    },
     pinocchio::{AccountView, Address},
 };
 
@@ -48,4 +50,23 @@ pub fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), BallastE
     } else {
         Err(BallastError::DuplicateAccount)
     }
+}
+
+/// While a deleverage runs on `side` of the reserve, refuses an operation that adds `amount` whole tokens
+/// to that side's total and so pushes it further above the new cap (`DeleverageCapExceeded`): deposits on
+/// the supply side, borrows on the borrow side. Both totals grow by exactly `amount` (the supply total is
+/// `floor(available + borrowed − fees)`, the borrow total `ceil(borrowed)`), so the reserve before the
+/// operation is enough.
+#[inline(always)]
+pub fn require_within_deleverage_cap(
+    reserve: &Reserve,
+    side: DeleverageSide,
+    amount: u64,
+) -> Result<(), BallastError> {
+    if !deleverage::is_active(reserve, side)? {
+        return Ok(());
+    }
+    let new_total =
+        deleverage::side_total(reserve, side)?.checked_add(amount).ok_or(BallastError::MathOverflow)?;
+    deleverage::check_deleverage_cap(reserve, side, new_total)
 }

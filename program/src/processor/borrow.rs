@@ -1,5 +1,6 @@
 //! Borrow: lends liquidity from a reserve's vault to an obligation's owner, against the obligation's
-//! collateral.
+//! collateral. A borrow may not push the reserve's borrowed total further above the new cap of a running
+//! borrow-side deleverage (`DeleverageCapExceeded`).
 //!
 //! Accounts:
 //! 0. `[w]` obligation: refreshed in this slot, with every price fully checked.
@@ -20,11 +21,11 @@ use {
     crate::{
         state,
         token::{self, require_token_account_mint, require_token_program},
-        validation::{require_distinct, require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_within_deleverage_cap, require_writable},
     },
     ballast_interface::{
         error::BallastError,
-        instruction::{parse_args, AmountArgs},
+        instruction::{parse_args, AmountArgs, DeleverageSide},
         logic::obligation,
         state::{Market, Obligation, Reserve},
     },
@@ -90,6 +91,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     // 7. The borrow: caps, liquidity, freshness, prices and health are all checked before it writes the
     //    obligation and the reserve.
+    require_within_deleverage_cap(&reserve, DeleverageSide::Borrow, amount)?;
     obligation::borrow(&mut obligation, &mut reserve, &reserve_address, amount, slot)?;
     drop(obligation);
     drop(reserve);

@@ -1,7 +1,8 @@
 //! DepositLiquidity: a lender deposits liquidity tokens into a reserve's vault and receives cTokens.
 //!
 //! cTokens are minted at the reserve's exchange rate (total liquidity / cToken supply), rounded down: the
-//! lender receives them. The deposit may not push the reserve's total liquidity over its deposit cap.
+//! lender receives them. The deposit may not push the reserve's total liquidity over its deposit cap, nor
+//! further above the new cap of a running supply-side deleverage (`DeleverageCapExceeded`).
 //! Refused in emergency mode.
 //!
 //! Accounts:
@@ -21,11 +22,11 @@ use {
     crate::{
         state::{clock, load, load_mut, require_fresh_reserve, require_market},
         token::{self, market_authority_seeds, require_token_account_mint, require_token_program},
-        validation::{require_distinct, require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_within_deleverage_cap, require_writable},
     },
     ballast_interface::{
         error::BallastError,
-        instruction::{parse_args, AmountArgs},
+        instruction::{parse_args, AmountArgs, DeleverageSide},
         logic::reserve::deposit_liquidity,
         state::{Market, Reserve},
     },
@@ -64,7 +65,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     };
     let (mut reserve_state, authority_bump) = lender.check(program_id, reserve)?;
 
-    // 9. Amounts: the cap, the exchange and its rounding; checks everything before writing the reserve.
+    // 9. Amounts: a running supply-side deleverage's cap, the deposit cap, the exchange and its rounding;
+    //    checks everything before writing the reserve.
+    require_within_deleverage_cap(&reserve_state, DeleverageSide::Supply, amount)?;
     let ctokens = deposit_liquidity(&mut reserve_state, amount)?;
     drop(reserve_state);
 
