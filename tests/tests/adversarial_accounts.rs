@@ -8,6 +8,7 @@
 //! - `readonly[i]`: the writable flag of account `i` cleared;
 //! - `owner[i]`: a program, token or mint account owned by another program;
 //! - `type[i]:<Kind>`: a program account replaced by a valid account of another type (type confusion);
+//! - `version[i]`: a program account of a layout version this program does not know;
 //! - `zeroed[i]`: a program account with every byte zero (uninitialized);
 //! - `foreign[i]`: a reserve or obligation whose `market` is another market;
 //! - `stale[i]`: a reserve or obligation last refreshed in the previous slot;
@@ -205,6 +206,13 @@ pub fn mutations(base: &Baseline) -> Vec<Mutation> {
                     set_account(&mut pool, meta.pubkey, template.clone());
                     push(format!("type[{i}]:{}", kind_name(*other)), base.ix.clone(), pool);
                 }
+            }
+            if account.data.len() > 1 && account.data.iter().any(|b| *b != 0) {
+                let mut pool = base.accounts.clone();
+                let mut a = account.clone();
+                a.data[1] = a.data[1].wrapping_add(1);
+                set_account(&mut pool, meta.pubkey, a);
+                push(format!("version[{i}]"), base.ix.clone(), pool);
             }
             if account.data.iter().any(|b| *b != 0) {
                 let mut pool = base.accounts.clone();
