@@ -311,6 +311,8 @@ fn outcome(result: &ProgramResult) -> String {
     }
 }
 
+type Accounts = Vec<(Address, Account)>;
+
 /// Runs `ix` (after the baseline's prefix, in one transaction) over `pool`; returns the program result and
 /// the accounts before and after.
 fn run(
@@ -318,7 +320,7 @@ fn run(
     base: &Baseline,
     ix: &Instruction,
     pool: &[(Address, Account)],
-) -> (ProgramResult, Vec<(Address, Account)>, Vec<(Address, Account)>) {
+) -> (ProgramResult, Accounts, Accounts) {
     if base.prefix.is_empty() {
         let accounts = accounts_for(ix, pool);
         let InstructionResult { program_result, resulting_accounts, .. } =
