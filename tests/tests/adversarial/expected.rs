@@ -1,5 +1,10 @@
 //! The pinned outcome of every adversarial mutation: `(instruction, mutation, outcome)`, where the outcome
-//! is a `BallastError` variant name or `accepted` (the mutated input is legitimate).
+//! is a `BallastError` variant name, `accepted` (the mutated input is legitimate, with the reason above it) or
+//! `runtime:<error>` (refused by the runtime or SPL Token, with the reason above it).
+//!
+//! When a processor's checks change order or a new account is added, the test lists every line that no longer
+//! matches ("expected X, observed Y", "no pinned outcome"); `BALLAST_ADVERSARIAL_PRINT=1 cargo test -p
+//! ballast-tests --test adversarial_accounts -- --nocapture` prints the whole observed table.
 
 /// The variant names of `BallastError`, in code order from 6000, read from the interface's source.
 pub fn error_names() -> Vec<&'static str> {
