@@ -775,3 +775,51 @@ fn every_instruction_rejects_every_mutation_with_its_pinned_error_and_changes_no
     println!("adversarial mutations: {} generated, {rejected} rejected", seen.len());
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// Arbitrary instruction data against every baseline's accounts: the baseline's data with random bytes
+/// flipped, random bytes of the exact argument length after the instruction's discriminator, and random
+/// bytes of any length. The program either succeeds or returns an error (a `BallastError`, or a token
+/// program error from a transfer the random amounts could not pay), never aborts, and a rejection changes no
+/// account. `BALLAST_FUZZ_DATA_CASES` sets the cases per instruction (CI: 60).
+#[test]
+fn arbitrary_instruction_data_never_aborts_the_program_and_rejections_change_nothing() {
+    let cases: u64 = std::env::var("BALLAST_FUZZ_DATA_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut failures = Vec::new();
+    let mut runs = 0u64;
+    for base in baselines() {
+        let mollusk = base.mollusk();
+        let len = base.ix.data.len();
+        for case in 0..cases {
+            let mut ix = base.ix.clone();
+            match case % 3 {
+                0 => {
+                    for _ in 0..1 + next() % 4 {
+                        let at = (next() % len as u64) as usize;
+                        ix.data[at] = next() as u8;
+                    }
+                }
+                1 => ix.data[1..].iter_mut().for_each(|b| *b = next() as u8),
+                _ => ix.data = (0..next() % (2 * len as u64 + 2)).map(|_| next() as u8).collect(),
+            }
+            let (result, accounts, after) = run(&mollusk, &base, &ix, &base.accounts);
+            runs += 1;
+            match &result {
+                ProgramResult::Success => continue,
+                ProgramResult::Failure(ProgramError::Custom(_)) => {}
+                other => failures.push(format!("{} data {:?}: {other:?}", base.name, ix.data)),
+            }
+            if accounts != after {
+                failures.push(format!("{} data {:?}: a rejection changed an account", base.name, ix.data));
+            }
+        }
+    }
+    println!("arbitrary instruction data: {runs} runs");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
