@@ -22,5 +22,6 @@ mod bpf_entrypoint {
     pinocchio::nostd_panic_handler!();
 }
 pub mod oracle;
+pub mod security_txt;
 pub mod state;
 pub mod token;

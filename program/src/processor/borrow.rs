@@ -1,5 +1,6 @@
 //! Borrow: lends liquidity from a reserve's vault to an obligation's owner, against the obligation's
-//! collateral.
+//! collateral. A borrow may not push the reserve's borrowed total further above the new cap of a running
+//! borrow-side deleverage (`DeleverageCapExceeded`).
 //!
 //! Accounts:
 //! 0. `[w]` obligation: refreshed in this slot, with every price fully checked.

@@ -23,6 +23,7 @@ use {
         log::log_data,
         state::{clock, load, load_mut, require_fresh_reserve, require_market},
         token::{market_authority_seeds, read_token_account, require_token_program, transfer_from_vault},
+        validation::require_writable,
     },
     ballast_interface::{
         error::BallastError,
@@ -76,6 +77,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     {
         return Err(BallastError::InvalidVault.into());
     }
+    // Both vaults move tokens: refused here with its own error rather than by the runtime.
+    require_writable(insurance_vault)?;
+    require_writable(liquidity_vault)?;
     let insurance_balance = read_token_account(insurance_vault, &reserve.liquidity_mint)?.amount;
 
     // 6. The bad debt: no collateral, a borrow from this reserve; what the insurance fund covers.

@@ -45,7 +45,7 @@ use {
         token::{
             market_authority_seeds, read_token_account, require_token_program, transfer, transfer_from_vault,
         },
-        validation::{require_distinct, require_signer},
+        validation::{require_distinct, require_signer, require_writable},
     },
     ballast_interface::{
         error::BallastError,
@@ -125,6 +125,11 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     {
         return Err(BallastError::InvalidVault.into());
     }
+    // Every token account moves tokens: refused here with its own error rather than by the runtime.
+    require_writable(repay_vault)?;
+    require_writable(withdraw_vault)?;
+    require_writable(source)?;
+    require_writable(destination)?;
     read_token_account(source, &repay_reserve.liquidity_mint)?;
     read_token_account(destination, &withdraw_reserve.liquidity_mint)?;
     require_distinct(source, repay_vault)?;

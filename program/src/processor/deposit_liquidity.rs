@@ -66,7 +66,8 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     };
     let (mut reserve_state, authority_bump) = lender.check(program_id, reserve)?;
 
-    // 9. Amounts: the cap, the exchange and its rounding; checks everything before writing the reserve.
+    // 9. Amounts: a running supply-side deleverage's cap, the deposit cap, the exchange and its rounding;
+    //    checks everything before writing the reserve.
     let ctokens = deposit_liquidity(&mut reserve_state, amount)?;
     drop(reserve_state);
 

@@ -51,7 +51,7 @@ use {
         token::{
             market_authority_seeds, read_token_account, require_token_program, transfer, transfer_from_vault,
         },
-        validation::{require_distinct, require_signer},
+        validation::{require_distinct, require_signer, require_writable},
     },
     ballast_interface::{
         error::BallastError,
@@ -173,6 +173,12 @@ pub(crate) fn execute(
         let withdraw_state: &Reserve = withdraw.as_deref().unwrap_or(&repay);
         require_vault(repay_vault, &repay.liquidity_vault)?;
         require_vault(withdraw_vault, &withdraw_state.liquidity_vault)?;
+        // Every token account moves tokens: refused here with its own error rather than by the runtime at
+        // the transfer.
+        require_writable(repay_vault)?;
+        require_writable(withdraw_vault)?;
+        require_writable(source)?;
+        require_writable(destination)?;
         require_distinct(source, repay_vault)?;
         require_distinct(destination, withdraw_vault)?;
         read_token_account(source, &repay.liquidity_mint)?;
