@@ -101,7 +101,8 @@ fn open(m: &mut FlashMarket) {
     };
     let instructions = client::open_leveraged_position(&m.position(), &amounts, swap, 0);
     let borrower = m.borrower.insecure_clone();
-    m.svm.must_send("open 2x", &instructions, &[&borrower]);
+    let opened = m.svm.must_send("open 2x", &instructions, &[&borrower]);
+    println!("open at 2x: {} instructions, {} CU", instructions.len(), opened.compute_units_consumed);
 }
 
 fn assert_invariants(m: &FlashMarket) {
@@ -165,7 +166,8 @@ fn open_at_2x_then_close_leaves_the_equity_with_the_borrower() {
     let amounts = CloseLeverageAmounts { flash_amount: DEBT, withdraw_ctokens: 2 * EQUITY };
     let instructions = client::close_leveraged_position(&m.position(), &amounts, swap, 0);
     let borrower = m.borrower.insecure_clone();
-    m.svm.must_send("close", &instructions, &[&borrower]);
+    let closed = m.svm.must_send("close", &instructions, &[&borrower]);
+    println!("close: {} instructions, {} CU", instructions.len(), closed.compute_units_consumed);
 
     // The equity, less the two flash fees paid in the collateral asset, is the borrower's.
     let equity_left = 2 * EQUITY - sell;
