@@ -22,8 +22,12 @@ else
   echo "[build-sbf] upstream BPF: /usr/bin/cargo --target bpfel-unknown-none, sbpf-linker"
   # /usr/bin/rustc, not the rustup proxy: the proxy follows rust-toolchain.toml, whose toolchain has no std
   # sources for -Zbuild-std. Its own target dir keeps the two compilers' artifacts apart.
+  # -profile-guided-section-prefix=false keeps `#[cold]` functions (the panic path) in `.text`: sbpf-linker
+  # resolves a call into a `.text.unlikely.*` section as if the call sat at offset 0, so `panic_fmt` called
+  # itself instead of the panic handler (and at -Os/-Oz the call left the program: the loader refused it).
   RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_BPFEL_UNKNOWN_NONE_LINKER="$root/tools/bin/sbpf-linker" \
+    CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="-C link-arg=--llvm-args=-profile-guided-section-prefix=false" \
     /usr/bin/cargo build --release --target bpfel-unknown-none -Zbuild-std=core,alloc \
     -p ballast-program --target-dir "$root/target/sbf" "$@"
   cp "$root/target/sbf/bpfel-unknown-none/release/libballast_program.so" "$deploy_dir/ballast_program.so"

@@ -87,7 +87,9 @@ enum Fixed {
 impl Fixed {
     const fn lo_bits(&self) -> u128 {
         match *self {
-            Self::Hi(v) => v >> HI_TO_LO,
+            // `black_box`: the optimizer would otherwise fold the two arms into one variable-width `u128`
+            // shift, a library call that BPF does not have.
+            Self::Hi(v) => core::hint::black_box(v) >> HI_TO_LO,
             Self::Lo(v) => v,
         }
     }

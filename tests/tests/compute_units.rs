@@ -16,14 +16,14 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("UpdateReserveConfig", "common", 610),
     // last known 2821
     ("CollectFees", "both vaults", 3110),
-    // last known 2464
+    // last known 2460
     ("RefreshReserve", "price, 1 slot of interest", 2710),
-    // last known 7752
+    // last known 7748
     ("RefreshReserve", "price, 2 days of interest", 8530),
     // last known 652
     ("RefreshReserve", "price, same slot", 720),
-    // last known 2102
-    ("RefreshReserve", "no price, 1 slot", 2320),
+    // last known 2098
+    ("RefreshReserve", "no price, 1 slot", 2310),
     // last known 2078
     ("RefreshObligation", "1 deposit, 1 borrow", 2290),
     // last known 13938
