@@ -7,7 +7,7 @@
 
 use {
     crate::{
-        instruction::{encode, AmountArgs, BallastInstruction, FlashBorrowArgs, FlashRepayArgs, NoArgs},
+        instruction::{encode, BallastInstruction, FlashBorrowArgs, FlashRepayArgs},
         logic::flash::flash_loan_fee,
         pda,
         pod::Le64,
@@ -231,124 +231,77 @@ pub fn close_leveraged_position(
     ]
 }
 
-fn amount_data(instruction: BallastInstruction, amount: u64) -> Vec<u8> {
-    encode(instruction, &AmountArgs { amount: Le64::new(amount) })
-}
+// The flows compose the same builders integrators call one by one.
 
-fn ballast(accounts: Vec<AccountMeta>, data: Vec<u8>) -> Instruction {
-    Instruction { program_id: crate::ID, accounts, data }
-}
-
-/// RefreshReserve: `[w] reserve, [] price update`.
 fn refresh_reserve(reserve: &LeverageReserve) -> Instruction {
-    ballast(
-        std::vec![
-            AccountMeta::new(reserve.reserve, false),
-            AccountMeta::new_readonly(reserve.price_update, false)
-        ],
-        encode(BallastInstruction::RefreshReserve, &NoArgs {}),
-    )
+    super::refresh_reserve(&reserve.reserve, Some(&reserve.price_update))
 }
 
-/// RefreshObligation: `[w] obligation, [] market, [] deposit reserves..., [] borrow reserves...`.
 fn refresh_obligation(p: &LeveragePosition, deposits: &[Address], borrows: &[Address]) -> Instruction {
-    let mut accounts =
-        std::vec![AccountMeta::new(p.obligation, false), AccountMeta::new_readonly(p.market, false)];
-    accounts.extend(deposits.iter().chain(borrows).map(|reserve| AccountMeta::new_readonly(*reserve, false)));
-    ballast(accounts, encode(BallastInstruction::RefreshObligation, &NoArgs {}))
-}
-
-/// DepositLiquidity and RedeemCollateral share their accounts: `[w] reserve, [] market, [s] user, [w] user
-/// liquidity, [w] user collateral, [w] liquidity vault, [w] collateral mint, [] market authority, [] token
-/// program`.
-fn lender_accounts(p: &LeveragePosition) -> Vec<AccountMeta> {
-    std::vec![
-        AccountMeta::new(p.collateral.reserve, false),
-        AccountMeta::new_readonly(p.market, false),
-        AccountMeta::new_readonly(p.owner, true),
-        AccountMeta::new(p.owner_collateral_liquidity, false),
-        AccountMeta::new(p.owner_collateral_ctokens, false),
-        AccountMeta::new(p.collateral.liquidity_vault, false),
-        AccountMeta::new(p.collateral.collateral_mint, false),
-        AccountMeta::new_readonly(pda::find_market_authority(&p.market).0, false),
-        AccountMeta::new_readonly(TOKEN_PROGRAM_ID, false),
-    ]
+    super::refresh_obligation(&p.obligation, &p.market, deposits, borrows)
 }
 
 fn deposit_liquidity(p: &LeveragePosition, amount: u64) -> Instruction {
-    ballast(lender_accounts(p), amount_data(BallastInstruction::DepositLiquidity, amount))
+    super::deposit_liquidity(
+        &p.collateral.reserve,
+        &p.market,
+        &p.owner,
+        &p.owner_collateral_liquidity,
+        &p.owner_collateral_ctokens,
+        amount,
+    )
 }
 
 fn redeem_collateral(p: &LeveragePosition, ctokens: u64) -> Instruction {
-    ballast(lender_accounts(p), amount_data(BallastInstruction::RedeemCollateral, ctokens))
+    super::redeem_collateral(
+        &p.collateral.reserve,
+        &p.market,
+        &p.owner,
+        &p.owner_collateral_liquidity,
+        &p.owner_collateral_ctokens,
+        ctokens,
+    )
 }
 
-/// DepositCollateral: `[w] obligation, [] reserve, [] market, [s] owner, [w] user collateral, [w] collateral
-/// mint, [] token program`.
 fn deposit_collateral(p: &LeveragePosition, ctokens: u64) -> Instruction {
-    ballast(
-        std::vec![
-            AccountMeta::new(p.obligation, false),
-            AccountMeta::new_readonly(p.collateral.reserve, false),
-            AccountMeta::new_readonly(p.market, false),
-            AccountMeta::new_readonly(p.owner, true),
-            AccountMeta::new(p.owner_collateral_ctokens, false),
-            AccountMeta::new(p.collateral.collateral_mint, false),
-            AccountMeta::new_readonly(TOKEN_PROGRAM_ID, false),
-        ],
-        amount_data(BallastInstruction::DepositCollateral, ctokens),
+    super::deposit_collateral(
+        &p.obligation,
+        &p.collateral.reserve,
+        &p.market,
+        &p.owner,
+        &p.owner_collateral_ctokens,
+        ctokens,
     )
 }
 
-/// WithdrawCollateral: `[w] obligation, [] reserve, [] market, [s] owner, [w] user collateral, [w] collateral
-/// mint, [] market authority, [] token program`.
 fn withdraw_collateral(p: &LeveragePosition, ctokens: u64) -> Instruction {
-    ballast(
-        std::vec![
-            AccountMeta::new(p.obligation, false),
-            AccountMeta::new_readonly(p.collateral.reserve, false),
-            AccountMeta::new_readonly(p.market, false),
-            AccountMeta::new_readonly(p.owner, true),
-            AccountMeta::new(p.owner_collateral_ctokens, false),
-            AccountMeta::new(p.collateral.collateral_mint, false),
-            AccountMeta::new_readonly(pda::find_market_authority(&p.market).0, false),
-            AccountMeta::new_readonly(TOKEN_PROGRAM_ID, false),
-        ],
-        amount_data(BallastInstruction::WithdrawCollateral, ctokens),
+    super::withdraw_collateral(
+        &super::WithdrawCollateralAccounts {
+            obligation: p.obligation,
+            reserve: p.collateral.reserve,
+            market: p.market,
+            owner: p.owner,
+            destination: p.owner_collateral_ctokens,
+            collateral_mint: p.collateral.collateral_mint,
+        },
+        ctokens,
     )
 }
 
-/// Borrow: `[w] obligation, [w] reserve, [] market, [s] owner, [w] liquidity vault, [w] destination liquidity,
-/// [] market authority, [] token program`.
 fn borrow(p: &LeveragePosition, amount: u64) -> Instruction {
-    ballast(
-        std::vec![
-            AccountMeta::new(p.obligation, false),
-            AccountMeta::new(p.debt.reserve, false),
-            AccountMeta::new_readonly(p.market, false),
-            AccountMeta::new_readonly(p.owner, true),
-            AccountMeta::new(p.debt.liquidity_vault, false),
-            AccountMeta::new(p.owner_debt_liquidity, false),
-            AccountMeta::new_readonly(pda::find_market_authority(&p.market).0, false),
-            AccountMeta::new_readonly(TOKEN_PROGRAM_ID, false),
-        ],
-        amount_data(BallastInstruction::Borrow, amount),
+    super::borrow(
+        &super::BorrowAccounts {
+            obligation: p.obligation,
+            reserve: p.debt.reserve,
+            market: p.market,
+            owner: p.owner,
+            liquidity_vault: p.debt.liquidity_vault,
+            destination: p.owner_debt_liquidity,
+        },
+        amount,
     )
 }
 
-/// Repay: `[w] obligation, [w] reserve, [] market, [s] payer, [w] payer liquidity, [w] liquidity vault, []
-/// token program`; `u64::MAX` repays the whole debt.
 fn repay(p: &LeveragePosition, amount: u64) -> Instruction {
-    ballast(
-        std::vec![
-            AccountMeta::new(p.obligation, false),
-            AccountMeta::new(p.debt.reserve, false),
-            AccountMeta::new_readonly(p.market, false),
-            AccountMeta::new_readonly(p.owner, true),
-            AccountMeta::new(p.owner_debt_liquidity, false),
-            AccountMeta::new(p.debt.liquidity_vault, false),
-            AccountMeta::new_readonly(TOKEN_PROGRAM_ID, false),
-        ],
-        amount_data(BallastInstruction::Repay, amount),
-    )
+    super::repay(&p.obligation, &p.debt.reserve, &p.market, &p.owner, &p.owner_debt_liquidity, amount)
 }
