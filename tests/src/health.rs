@@ -9,107 +9,32 @@
 
 use {
     crate::{
-        assert_rejected,
         fixtures::{
             market_state, mint_account, mint_supply, obligation_state, program_account, reserve_state,
-            token_account, token_amount, ReserveKeys,
+            token_account, ReserveKeys,
         },
-        mollusk, wallet,
+        wallet,
     },
     ballast_interface::{
         client::{BorrowAccounts, WithdrawCollateralAccounts},
-        error::BallastError,
         logic::obligation::refresh_obligation,
         pda,
         pod::{Le128, Le64},
         state::{Market, Obligation, ObligationBorrow, ObligationDeposit, Reserve},
     },
     ballast_math::Fraction,
-    mollusk_svm::result::{InstructionResult, ProgramResult},
     solana_account::Account,
     solana_address::Address,
-    solana_instruction::Instruction,
 };
 
-/// The slot every test runs in; the reserves were refreshed in it.
-pub const SLOT: u64 = 1_000;
-pub const DECIMALS: u8 = 6;
+/// The slot every test runs in (the reserves were refreshed in it) and the liquidity decimals: the same as the
+/// lending set-up, whose [`World`] runs the instructions.
+pub use crate::lending::{DECIMALS, SLOT};
 /// One whole token in base units.
 pub const UNIT: u64 = 1_000_000;
 
-/// Accounts by address, in insertion order.
-#[derive(Clone, Default)]
-pub struct World {
-    pub accounts: Vec<(Address, Account)>,
-}
-
-impl World {
-    pub fn set(&mut self, key: Address, account: Account) {
-        match self.accounts.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, existing)) => *existing = account,
-            None => self.accounts.push((key, account)),
-        }
-    }
-
-    pub fn get(&self, key: &Address) -> &Account {
-        &self.accounts.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no account {key}")).1
-    }
-
-    pub fn get_mut(&mut self, key: &Address) -> &mut Account {
-        &mut self.accounts.iter_mut().find(|(k, _)| k == key).unwrap_or_else(|| panic!("no account {key}")).1
-    }
-
-    pub fn state<T: bytemuck::Pod>(&self, key: &Address) -> T {
-        bytemuck::pod_read_unaligned(&self.get(key).data)
-    }
-
-    /// Rewrites a program account's state in place.
-    pub fn edit<T: bytemuck::Pod>(&mut self, key: &Address, edit: impl FnOnce(&mut T)) {
-        let mut state: T = self.state(key);
-        edit(&mut state);
-        self.get_mut(key).data = bytemuck::bytes_of(&state).to_vec();
-    }
-
-    pub fn tokens(&self, key: &Address) -> u64 {
-        token_amount(self.get(key))
-    }
-
-    /// The accounts an instruction names, each once, in the order it first names them.
-    pub fn accounts_for(&self, instruction: &Instruction) -> Vec<(Address, Account)> {
-        let mut out: Vec<(Address, Account)> = Vec::new();
-        for meta in &instruction.accounts {
-            if !out.iter().any(|(k, _)| *k == meta.pubkey) {
-                out.push((meta.pubkey, self.get(&meta.pubkey).clone()));
-            }
-        }
-        out
-    }
-
-    /// Runs the instruction at [`SLOT`].
-    pub fn run(&self, instruction: &Instruction) -> InstructionResult {
-        let mut mollusk = mollusk();
-        mollusk.warp_to_slot(SLOT);
-        mollusk.process_instruction(instruction, &self.accounts_for(instruction))
-    }
-
-    /// Runs the instruction, requires success, and returns the world after it with the result.
-    pub fn apply(&self, instruction: &Instruction) -> (World, InstructionResult) {
-        let result = self.run(instruction);
-        assert_eq!(result.program_result, ProgramResult::Success, "instruction failed");
-        let mut next = self.clone();
-        for (key, account) in &result.resulting_accounts {
-            next.set(*key, account.clone());
-        }
-        (next, result)
-    }
-
-    /// Requires the instruction to fail with `expected` and to leave every account unchanged.
-    pub fn reject(&self, instruction: &Instruction, expected: BallastError) {
-        let accounts = self.accounts_for(instruction);
-        let result = self.run(instruction);
-        assert_rejected(&result, &accounts, expected);
-    }
-}
+/// The same account map and runner as the lending set-up, at the same [`SLOT`].
+pub use crate::lending::World;
 
 /// A reserve and the token accounts around it.
 #[derive(Clone, Copy, Debug)]
