@@ -25,9 +25,13 @@ else
   # -profile-guided-section-prefix=false keeps `#[cold]` functions (the panic path) in `.text`: sbpf-linker
   # resolves a call into a `.text.unlikely.*` section as if the call sat at offset 0, so `panic_fmt` called
   # itself instead of the panic handler (and at -Os/-Oz the call left the program: the loader refused it).
+  # -C link-arg=-O3: the program crate is built at opt-level "z" (Cargo.toml), and rustc would hand -Oz to
+  # the linker, whose LTO at that level leaves `sret` on functions returning more than 8 bytes, which the
+  # BPF backend refuses ("aggregate returns are not supported"). The later -O3 wins; code compiled at "z"
+  # keeps its size attributes.
   RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_BPFEL_UNKNOWN_NONE_LINKER="$root/tools/bin/sbpf-linker" \
-    CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="-C link-arg=--llvm-args=-profile-guided-section-prefix=false" \
+    CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="-C link-arg=--llvm-args=-profile-guided-section-prefix=false -C link-arg=-O3" \
     /usr/bin/cargo build --release --target bpfel-unknown-none -Zbuild-std=core,alloc \
     -p ballast-program --target-dir "$root/target/sbf" "$@"
   cp "$root/target/sbf/bpfel-unknown-none/release/libballast_program.so" "$deploy_dir/ballast_program.so"

@@ -10,6 +10,8 @@ pub mod entrypoint;
 pub mod event;
 pub mod introspection;
 pub mod log;
+#[cfg(all(target_arch = "bpf", not(target_os = "solana"), feature = "bpf-entrypoint"))]
+mod mem;
 pub mod processor;
 pub mod validation;
 
