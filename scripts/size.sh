@@ -25,7 +25,7 @@ fi
 mkdir -p "$root/target/size"
 cp "$asm" "$root/target/size/program.s"
 awk '
-  /^[A-Za-z_][A-Za-z0-9_$.]*:$/ { fn = substr($0, 1, length($0) - 1); next }
+  /^\t\.type\t.*,@function$/ { fn = $2; sub(/,@function$/, "", fn); next }
   /^\t[^.]/ { bytes = ($0 ~ / ll$/) ? 16 : 8; size[fn] += bytes; total += bytes }
   END { for (f in size) printf "%7d %s\n", size[f], f; printf "%7d .text total\n", total }
 ' "$root/target/size/program.s" | sort -rn >"$root/target/size/functions.txt"

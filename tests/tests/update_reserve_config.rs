@@ -125,6 +125,16 @@ fn the_emergency_council_may_do_nothing_else() {
     new.borrowing_disabled = Flag::ON;
     case.reject(&council, &new, BallastError::EmergencyCouncilMayOnlyDisable);
 
+    // One change on either side of the flag, with the flag set.
+    let mut before_flag = case.reserve.config;
+    before_flag.borrowing_disabled = Flag::ON;
+    before_flag.protocol_take_rate_bps = Le16::new(before_flag.protocol_take_rate_bps.get() + 1);
+    case.reject(&council, &before_flag, BallastError::EmergencyCouncilMayOnlyDisable);
+    let mut after_flag = case.reserve.config;
+    after_flag.borrowing_disabled = Flag::ON;
+    after_flag.max_price_age_secs = Le64::new(after_flag.max_price_age_secs.get() + 1);
+    case.reject(&council, &after_flag, BallastError::EmergencyCouncilMayOnlyDisable);
+
     // Leaving borrowing enabled is not a disable.
     case.reject(&council, &case.reserve.config, BallastError::EmergencyCouncilMayOnlyDisable);
 

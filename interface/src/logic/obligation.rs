@@ -161,6 +161,8 @@ pub struct ObligationRefresh {
 }
 
 impl ObligationRefresh {
+    /// Always inlined, so the caller's value is built where it lives instead of being built and moved.
+    #[inline(always)]
     pub fn new(market: &Market, slot: u64) -> Self {
         Self {
             slot,

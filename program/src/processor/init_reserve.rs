@@ -30,8 +30,8 @@ use {
         error::BallastError,
         instruction::{parse_args, ReserveConfigArgs},
         pda::{COLLATERAL_MINT, FEE_VAULT, INSURANCE_VAULT, LIQUIDITY_VAULT},
-        pod::{Le128, Le64, LeI64},
-        state::{AccountHeader, AccountKind, DeleverageState, Market, Reserve},
+        pod::Le128,
+        state::{AccountHeader, AccountKind, Market, Reserve},
     },
     ballast_math::{value::MAX_DECIMALS, Fraction},
     pinocchio::{
@@ -125,7 +125,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     };
 
     // 1. Arguments: exact length, every bound of the configuration.
-    let config = parse_args::<ReserveConfigArgs>(data)?.config;
+    let config = &parse_args::<ReserveConfigArgs>(data)?.config;
     config.validate()?;
 
     // 2. Signers: the market owner, and the payer (writable: it funds the new accounts).
@@ -176,35 +176,24 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let vault_lamports = rent.try_minimum_balance(TOKEN_ACCOUNT_LEN)?;
     let mint_lamports = rent.try_minimum_balance(MINT_LEN)?;
 
-    // State.
+    // State. Written field by field over zeroed bytes: a whole `Reserve` value built first would be
+    // copied into the account word by word.
     {
         let mut data = reserve_account.try_borrow_mut()?;
+        data.fill(0);
         let reserve: &mut Reserve = bytemuck::try_from_bytes_mut(&mut data)
             .map_err(|_| ProgramError::from(BallastError::InvalidAccountSize))?;
-        *reserve = Reserve {
-            header: AccountHeader::new(AccountKind::Reserve),
-            market: *market_account.address(),
-            liquidity_mint: *liquidity_mint.address(),
-            token_program: SplToken::ID,
-            liquidity_vault: *liquidity_vault.address(),
-            fee_vault: *fee_vault.address(),
-            insurance_vault: *insurance_vault.address(),
-            collateral_mint: *collateral_mint.address(),
-            liquidity_decimals: decimals,
-            price_status: 0,
-            padding: [0; 6],
-            last_update_slot: Le64::new(0),
-            available_amount: Le64::new(0),
-            collateral_supply: Le64::new(0),
-            borrowed_amount_sf: Le128::new(0),
-            cumulative_borrow_index_sf: Le128::new(Fraction::ONE.raw()),
-            protocol_fees_sf: Le128::new(0),
-            price_sf: Le128::new(0),
-            price_timestamp: LeI64::new(0),
-            config,
-            deleverage: [DeleverageState::default(); 2],
-            reserved: [0; 512],
-        };
+        reserve.header = AccountHeader::new(AccountKind::Reserve);
+        reserve.market = *market_account.address();
+        reserve.liquidity_mint = *liquidity_mint.address();
+        reserve.token_program = SplToken::ID;
+        reserve.liquidity_vault = *liquidity_vault.address();
+        reserve.fee_vault = *fee_vault.address();
+        reserve.insurance_vault = *insurance_vault.address();
+        reserve.collateral_mint = *collateral_mint.address();
+        reserve.liquidity_decimals = decimals;
+        reserve.cumulative_borrow_index_sf = Le128::new(Fraction::ONE.raw());
+        reserve.config = *config;
     }
 
     // Accounts: create each PDA signed by its own seeds, then initialize it with the token program.

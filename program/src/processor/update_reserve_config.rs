@@ -23,7 +23,7 @@ use {
         error::BallastError,
         instruction::{parse_args, ReserveConfigArgs},
         pod::Flag,
-        state::{Market, Reserve},
+        state::{Market, Reserve, ReserveConfig},
     },
     pinocchio::{AccountView, ProgramResult},
 };
@@ -38,7 +38,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     };
 
     // 1. Arguments: exact length, every bound of the new configuration.
-    let new_config = parse_args::<ReserveConfigArgs>(data)?.config;
+    let new_config = &parse_args::<ReserveConfigArgs>(data)?.config;
     new_config.validate()?;
 
     // 2. Signers: the authority.
@@ -55,15 +55,21 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     if authority.address() == &market.owner {
         // Any valid configuration.
     } else if authority.address() == &market.emergency_council {
-        let mut expected = reserve.config;
-        expected.borrowing_disabled = Flag::ON;
-        if new_config != expected {
+        // The bytes on either side of the flag compare unchanged, the flag itself must be on.
+        let flag_at = core::mem::offset_of!(ReserveConfig, borrowing_disabled);
+        let (new_bytes, old_bytes) = (bytemuck::bytes_of(new_config), bytemuck::bytes_of(&reserve.config));
+        let unchanged = |range: core::ops::Range<usize>| new_bytes.get(range.clone()) == old_bytes.get(range);
+        let flag_end = flag_at.saturating_add(core::mem::size_of::<Flag>());
+        if new_config.borrowing_disabled != Flag::ON
+            || !unchanged(0..flag_at)
+            || !unchanged(flag_end..core::mem::size_of::<ReserveConfig>())
+        {
             return Err(BallastError::EmergencyCouncilMayOnlyDisable.into());
         }
     } else {
         return Err(BallastError::InvalidAuthority.into());
     }
 
-    reserve.config = new_config;
+    reserve.config = *new_config;
     Ok(())
 }
