@@ -80,7 +80,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // Both vaults move tokens: refused here with its own error rather than by the runtime.
     require_writable(insurance_vault)?;
     require_writable(liquidity_vault)?;
-    let insurance_balance = read_token_account(insurance_vault, &reserve.liquidity_mint)?.amount;
+    let insurance_balance = read_token_account(insurance_vault, &reserve.liquidity_mint)?;
 
     // 6. The bad debt: no collateral, a borrow from this reserve; what the insurance fund covers.
     let plan = plan_cover_bad_debt(&obligation, &reserve_address, &reserve, insurance_balance)?;
