@@ -196,21 +196,26 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         reserve.config = *config;
     }
 
-    // Accounts: create each PDA signed by its own seeds, then initialize it with the token program.
-    let vaults = [
+    // Accounts: create each PDA signed by its own seeds, then initialize it with the token program. One
+    // loop for the four, so the creation CPIs are in the program once.
+    let new_accounts = [
         (&*liquidity_vault, LIQUIDITY_VAULT, liquidity_vault_bump),
         (&*fee_vault, FEE_VAULT, fee_vault_bump),
         (&*insurance_vault, INSURANCE_VAULT, insurance_vault_bump),
+        (&*collateral_mint, COLLATERAL_MINT, collateral_mint_bump),
     ];
-    for (vault, seed, bump) in vaults {
+    for (account, seed, bump) in new_accounts {
+        let is_mint = seed == COLLATERAL_MINT;
+        let (space, lamports) =
+            if is_mint { (MINT_LEN, mint_lamports) } else { (TOKEN_ACCOUNT_LEN, vault_lamports) };
         let bump = [bump];
         let seeds = [Seed::from(seed), Seed::from(reserve_address.as_ref()), Seed::from(&bump)];
-        create_pda(payer, vault, TOKEN_ACCOUNT_LEN, vault_lamports, &Signer::from(&seeds))?;
-        InitializeAccount3::new(vault, liquidity_mint, &authority).invoke()?;
+        create_pda(payer, account, space, lamports, &Signer::from(&seeds))?;
+        if is_mint {
+            InitializeMint2::new(account, decimals, &authority, None).invoke()?;
+        } else {
+            InitializeAccount3::new(account, liquidity_mint, &authority).invoke()?;
+        }
     }
-    let bump = [collateral_mint_bump];
-    let seeds = [Seed::from(COLLATERAL_MINT), Seed::from(reserve_address.as_ref()), Seed::from(&bump)];
-    create_pda(payer, collateral_mint, MINT_LEN, mint_lamports, &Signer::from(&seeds))?;
-    InitializeMint2::new(collateral_mint, decimals, &authority, None).invoke()?;
     Ok(())
 }
