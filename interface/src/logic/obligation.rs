@@ -161,22 +161,31 @@ pub struct ObligationRefresh {
 }
 
 impl ObligationRefresh {
-    /// Always inlined, so the caller's value is built where it lives instead of being built and moved.
+    /// Nothing valued yet: every field zero except the price status.
+    const EMPTY: Self = Self {
+        slot: 0,
+        min_value_skip_ltv_checks: Fraction::ZERO,
+        min_value_skip_bf_checks: Fraction::ZERO,
+        health: Health::ZERO,
+        price_status: ALL_PRICE_CHECKS,
+        highest_borrow_factor_bps: 0,
+        lowest_liquidation_threshold_bps: 0,
+        deposit_count: 0,
+        borrow_count: 0,
+        deposit_values: [Fraction::ZERO; MAX_DEPOSITS],
+        borrows: [RefreshedBorrow { amount: Fraction::ZERO, index: Fraction::ZERO, value: Fraction::ZERO };
+            MAX_BORROWS],
+    };
+
+    /// Starts from a constant and sets three fields: the value is filled where it lives, where a struct
+    /// literal with array fields would be built in temporaries and copied in.
     #[inline(always)]
     pub fn new(market: &Market, slot: u64) -> Self {
-        Self {
-            slot,
-            min_value_skip_ltv_checks: Fraction::from_integer(market.min_value_skip_ltv_checks.get()),
-            min_value_skip_bf_checks: Fraction::from_integer(market.min_value_skip_bf_checks.get()),
-            health: Health::ZERO,
-            price_status: ALL_PRICE_CHECKS,
-            highest_borrow_factor_bps: 0,
-            lowest_liquidation_threshold_bps: 0,
-            deposit_count: 0,
-            borrow_count: 0,
-            deposit_values: [Fraction::ZERO; MAX_DEPOSITS],
-            borrows: [RefreshedBorrow::default(); MAX_BORROWS],
-        }
+        let mut refresh = Self::EMPTY;
+        refresh.slot = slot;
+        refresh.min_value_skip_ltv_checks = Fraction::from_integer(market.min_value_skip_ltv_checks.get());
+        refresh.min_value_skip_bf_checks = Fraction::from_integer(market.min_value_skip_bf_checks.get());
+        refresh
     }
 
     /// Checks that `reserve` is the obligation's next deposit reserve, of its market, fresh; and values it.
