@@ -10,6 +10,7 @@
 //! Fields are read with `from_le_bytes` on byte slices: the Borsh layout puts them at odd offsets.
 
 use {
+    crate::validation::is_owned_by,
     ballast_interface::{
         error::BallastError,
         oracle::{
@@ -88,7 +89,7 @@ pub fn read_price(
     stored_publish_time: i64,
 ) -> Result<OraclePrice, BallastError> {
     // 1. Owner: only the Pyth receiver writes verified updates.
-    if !account.owned_by(&PYTH_RECEIVER_ID) {
+    if !is_owned_by(account, &PYTH_RECEIVER_ID) {
         return Err(BallastError::InvalidOracleOwner);
     }
     let data = account.try_borrow().map_err(|_| BallastError::InvalidOracleAccount)?;

@@ -1,6 +1,7 @@
 //! Loading the program's own accounts, with every check that makes the bytes trustworthy.
 
 use {
+    crate::validation::is_owned_by,
     ballast_interface::{
         error::BallastError,
         state::{ProgramAccount, Reserve, CURRENT_VERSION},
@@ -11,12 +12,13 @@ use {
         sysvars::{clock::Clock, Sysvar},
         AccountView, Address,
     },
+    solana_address::address_eq,
 };
 
 /// Checks, in order: owned by the program, the account type's discriminator (so a reserve passed as an
 /// obligation reports type confusion, not a size mismatch), the exact size, the layout version.
 fn check<T: ProgramAccount>(account: &AccountView, program_id: &Address) -> Result<(), BallastError> {
-    if !account.owned_by(program_id) {
+    if !is_owned_by(account, program_id) {
         return Err(BallastError::InvalidAccountOwner);
     }
     // SAFETY: no mutable borrow of this account's data is alive while the program validates it (loaders run
@@ -77,7 +79,7 @@ pub fn require_fresh_reserve(reserve: &Reserve, slot: u64) -> Result<(), Ballast
 /// Requires `account` to be the reserve's market.
 #[inline(always)]
 pub fn require_market(reserve_market: &Address, market: &AccountView) -> Result<(), BallastError> {
-    if reserve_market == market.address() {
+    if address_eq(reserve_market, market.address()) {
         Ok(())
     } else {
         Err(BallastError::MarketMismatch)

@@ -4,6 +4,7 @@
 //! balances) would break the exact vault accounting every reserve relies on.
 
 use {
+    crate::validation::is_owned_by,
     ballast_interface::{error::BallastError, pda::MARKET_AUTHORITY},
     pinocchio::{
         cpi::{Seed, Signer},
@@ -34,7 +35,7 @@ const TOKEN_ACCOUNT_AMOUNT_OFFSET: usize = 64;
 const TOKEN_ACCOUNT_AMOUNT_END: usize = 72;
 
 pub fn require_token_program(account: &AccountView) -> Result<(), BallastError> {
-    if account.address() == &SplToken::ID {
+    if address_eq(account.address(), &SplToken::ID) {
         Ok(())
     } else {
         Err(BallastError::InvalidTokenProgram)
@@ -44,7 +45,7 @@ pub fn require_token_program(account: &AccountView) -> Result<(), BallastError> 
 /// Reads an initialized SPL token account, checks that it holds `mint`, and returns its amount.
 #[inline(never)]
 pub fn read_token_account(account: &AccountView, mint: &Address) -> Result<u64, BallastError> {
-    if !account.owned_by(&SplToken::ID) {
+    if !is_owned_by(account, &SplToken::ID) {
         return Err(BallastError::InvalidTokenAccountOwner);
     }
     let data = account.try_borrow().map_err(|_| BallastError::InvalidTokenAccountOwner)?;

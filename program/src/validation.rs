@@ -1,9 +1,20 @@
 //! Account checks shared by the processors. Each returns the specific error of the check that failed.
 
+//!
+//! Addresses are compared with `address_eq` (four 8-byte compares): `==` on an `Address` compares bytes,
+//! which size-optimised code turns into a `memcmp` call.
+
 use {
     ballast_interface::error::BallastError,
     pinocchio::{AccountView, Address},
+    solana_address::address_eq,
 };
+
+/// Whether `owner` owns `account`.
+#[inline(always)]
+pub fn is_owned_by(account: &AccountView, owner: &Address) -> bool {
+    address_eq(&account.owner(), owner)
+}
 
 #[inline(always)]
 pub fn require_signer(account: &AccountView) -> Result<(), BallastError> {
@@ -25,7 +36,7 @@ pub fn require_writable(account: &AccountView) -> Result<(), BallastError> {
 
 #[inline(always)]
 pub fn require_owner(account: &AccountView, owner: &Address) -> Result<(), BallastError> {
-    if account.owned_by(owner) {
+    if is_owned_by(account, owner) {
         Ok(())
     } else {
         Err(BallastError::InvalidAccountOwner)
@@ -43,7 +54,7 @@ pub fn require_len(account: &AccountView, len: usize) -> Result<(), BallastError
 
 #[inline(always)]
 pub fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), BallastError> {
-    if a.address() != b.address() {
+    if !address_eq(a.address(), b.address()) {
         Ok(())
     } else {
         Err(BallastError::DuplicateAccount)

@@ -17,7 +17,7 @@
 use {
     crate::{
         state::load,
-        validation::{require_signer, require_writable},
+        validation::{is_owned_by, require_signer, require_writable},
     },
     ballast_interface::{
         error::BallastError,
@@ -60,7 +60,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     // 5. Obligation: writable, not created yet, and the PDA of (market, owner, seed).
     require_writable(obligation)?;
-    if !obligation.owned_by(&pinocchio_system::ID) || !obligation.is_data_empty() {
+    if !is_owned_by(obligation, &pinocchio_system::ID) || !obligation.is_data_empty() {
         return Err(BallastError::AccountAlreadyInitialized.into());
     }
     let seed_bytes = [seed];

@@ -24,7 +24,7 @@ use {
     crate::{
         state::load,
         token::{require_token_program, SplToken, MINT_LEN, TOKEN_ACCOUNT_LEN},
-        validation::{require_len, require_owner, require_signer, require_writable},
+        validation::{is_owned_by, require_len, require_owner, require_signer, require_writable},
     },
     ballast_interface::{
         error::BallastError,
@@ -51,7 +51,7 @@ const MINT_INITIALIZED_OFFSET: usize = 45;
 
 /// Checks the liquidity mint and returns its decimals.
 fn liquidity_mint_decimals(mint: &AccountView) -> Result<u8, BallastError> {
-    if !mint.owned_by(&SplToken::ID) || mint.data_len() != MINT_LEN {
+    if !is_owned_by(mint, &SplToken::ID) || mint.data_len() != MINT_LEN {
         return Err(BallastError::InvalidLiquidityMint);
     }
     let data = mint.try_borrow().map_err(|_| BallastError::InvalidLiquidityMint)?;
@@ -76,7 +76,7 @@ fn find_new_pda(
         return Err(BallastError::InvalidPda);
     }
     require_writable(account)?;
-    if !account.owned_by(&pinocchio_system::ID) || account.data_len() != 0 {
+    if !is_owned_by(account, &pinocchio_system::ID) || account.data_len() != 0 {
         return Err(BallastError::AccountAlreadyInitialized);
     }
     Ok(bump)
