@@ -11,6 +11,7 @@ use {
         sysvars::instructions::{Instructions, IntrospectedInstruction, INSTRUCTIONS_ID},
         AccountView, Address,
     },
+    solana_address::address_eq,
 };
 
 /// Stack height of an instruction invoked by the transaction itself (a CPI runs at 2 or more).
@@ -33,7 +34,7 @@ fn stack_height() -> u64 {
 
 /// The instructions sysvar account's data.
 pub fn instructions(account: &AccountView) -> Result<Instructions<Ref<'_, [u8]>>, BallastError> {
-    if account.address() != &INSTRUCTIONS_ID {
+    if !address_eq(account.address(), &INSTRUCTIONS_ID) {
         return Err(BallastError::InvalidInstructionsSysvar);
     }
     Instructions::try_from(account).map_err(|_| BallastError::InvalidInstructionsSysvar)

@@ -29,6 +29,7 @@ use {
         state::{Market, Obligation, Reserve},
     },
     pinocchio::{AccountView, ProgramResult},
+    solana_address::address_eq,
 };
 
 #[inline(never)]
@@ -68,7 +69,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     // 5. Obligation: writable, of this market, owned by the signer.
     let mut obligation_state = load_mut::<Obligation>(obligation, program_id)?;
     require_market(&obligation_state.market, market)?;
-    if &obligation_state.owner != owner.address() {
+    if !address_eq(&obligation_state.owner, owner.address()) {
         return Err(BallastError::InvalidAuthority.into());
     }
 
@@ -76,7 +77,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     require_token_program(token_program)?;
 
     // 7. cToken mint: the reserve's, writable.
-    if collateral_mint.address() != &ctoken_mint {
+    if !address_eq(collateral_mint.address(), &ctoken_mint) {
         return Err(BallastError::InvalidVault.into());
     }
     require_writable(collateral_mint)?;

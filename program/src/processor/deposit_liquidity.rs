@@ -32,6 +32,7 @@ use {
         state::{Market, Reserve},
     },
     pinocchio::{account::RefMut, cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult},
+    solana_address::address_eq,
 };
 
 #[inline(never)]
@@ -123,8 +124,8 @@ impl LenderAccounts<'_> {
         require_token_program(self.token_program)?;
 
         // 6. Vault and cToken mint.
-        if self.liquidity_vault.address() != &reserve_state.liquidity_vault
-            || self.collateral_mint.address() != &reserve_state.collateral_mint
+        if !address_eq(self.liquidity_vault.address(), &reserve_state.liquidity_vault)
+            || !address_eq(self.collateral_mint.address(), &reserve_state.collateral_mint)
         {
             return Err(BallastError::InvalidVault.into());
         }
@@ -132,7 +133,7 @@ impl LenderAccounts<'_> {
         require_writable(self.collateral_mint)?;
 
         // 7. Market authority.
-        if self.market_authority.address() != &authority {
+        if !address_eq(self.market_authority.address(), &authority) {
             return Err(BallastError::InvalidPda.into());
         }
 

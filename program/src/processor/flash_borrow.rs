@@ -46,6 +46,7 @@ use {
     pinocchio::{
         account::Ref, cpi::Signer, sysvars::instructions::Instructions, AccountView, Address, ProgramResult,
     },
+    solana_address::address_eq,
 };
 
 #[inline(never)]
@@ -89,14 +90,14 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     // 5. Token accounts: the reserve's vault, a distinct destination of the liquidity mint, the market
     //    authority, SPL Token.
-    if vault.address() != &reserve_state.liquidity_vault {
+    if !address_eq(vault.address(), &reserve_state.liquidity_vault) {
         return Err(BallastError::InvalidVault.into());
     }
     require_writable(vault)?;
     require_writable(destination)?;
     require_distinct(vault, destination)?;
     require_token_account_mint(destination, &reserve_state.liquidity_mint)?;
-    if market_authority.address() != &market_state.authority {
+    if !address_eq(market_authority.address(), &market_state.authority) {
         return Err(BallastError::InvalidPda.into());
     }
     require_token_program(token_program)?;

@@ -37,6 +37,7 @@ use {
         state::{Market, Reserve, FLASH_LOANS_DISABLED},
     },
     pinocchio::{account::Ref, sysvars::instructions::Instructions, AccountView, Address, ProgramResult},
+    solana_address::address_eq,
 };
 
 #[inline(never)]
@@ -84,7 +85,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     drop(market_state);
 
     // 6. Token accounts: the reserve's vault, a distinct source of the liquidity mint, SPL Token.
-    if vault.address() != &reserve_state.liquidity_vault {
+    if !address_eq(vault.address(), &reserve_state.liquidity_vault) {
         return Err(BallastError::InvalidVault.into());
     }
     require_writable(vault)?;

@@ -29,6 +29,7 @@ use {
         state::{Market, Obligation, Reserve},
     },
     pinocchio::{AccountView, ProgramResult},
+    solana_address::address_eq,
 };
 
 #[inline(never)]
@@ -67,7 +68,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     require_token_program(token_program)?;
 
     // 7. Liquidity vault: the reserve's, writable.
-    if liquidity_vault.address() != &reserve_state.liquidity_vault {
+    if !address_eq(liquidity_vault.address(), &reserve_state.liquidity_vault) {
         return Err(BallastError::InvalidVault.into());
     }
     require_writable(liquidity_vault)?;
