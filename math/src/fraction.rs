@@ -75,6 +75,7 @@ impl Fraction {
     }
 
     /// An integer, exactly.
+    #[inline(always)]
     pub const fn from_integer(value: u64) -> Self {
         // value · 2^60 < 2^124: the low limb takes the bottom 4 bits of value, the high limb the rest.
         Self([value << Self::BITS, value >> (64 - Self::BITS)])
@@ -103,6 +104,7 @@ impl Fraction {
     }
 
     /// Whether the value is 0.
+    #[inline(always)]
     pub const fn is_zero(self) -> bool {
         self.0[0] | self.0[1] == 0
     }
@@ -111,6 +113,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
+    #[inline(always)]
     pub const fn checked_add(self, rhs: Self) -> Result<Self, MathError> {
         match self.raw().checked_add(rhs.raw()) {
             Some(raw) => Ok(Self::from_raw(raw)),
@@ -122,6 +125,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Underflow`] when `rhs > self`.
+    #[inline(always)]
     pub const fn checked_sub(self, rhs: Self) -> Result<Self, MathError> {
         match self.raw().checked_sub(rhs.raw()) {
             Some(raw) => Ok(Self::from_raw(raw)),
@@ -130,11 +134,13 @@ impl Fraction {
     }
 
     /// `self + rhs`, clamped at [`Fraction::MAX`].
+    #[inline(always)]
     pub const fn saturating_add(self, rhs: Self) -> Self {
         Self::from_raw(self.raw().saturating_add(rhs.raw()))
     }
 
     /// `self − rhs`, clamped at 0.
+    #[inline(always)]
     pub const fn saturating_sub(self, rhs: Self) -> Self {
         Self::from_raw(self.raw().saturating_sub(rhs.raw()))
     }
@@ -279,6 +285,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Overflow`] when it exceeds `u64`.
+    #[inline(always)]
     pub const fn to_u64_floor(self) -> Result<u64, MathError> {
         let int = self.raw() >> Self::BITS;
         if int <= u64::MAX as u128 {
@@ -292,6 +299,7 @@ impl Fraction {
     ///
     /// # Errors
     /// [`MathError::Overflow`] when it exceeds `u64`.
+    #[inline(always)]
     pub const fn to_u64_ceil(self) -> Result<u64, MathError> {
         let int = self.raw() >> Self::BITS;
         // int < 2^68, so adding 1 cannot wrap.
