@@ -26,4 +26,5 @@ mod bpf_entrypoint {
 pub mod oracle;
 pub mod security_txt;
 pub mod state;
+pub mod system;
 pub mod token;

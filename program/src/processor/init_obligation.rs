@@ -17,6 +17,7 @@
 use {
     crate::{
         state::load,
+        system::{create_pda, NewAccount},
         validation::{is_owned_by, require_signer, require_writable},
     },
     ballast_interface::{
@@ -29,6 +30,7 @@ use {
     pinocchio::{
         cpi::{Seed, Signer},
         error::ProgramError,
+        sysvars::{rent::Rent, Sysvar},
         AccountView, Address, ProgramResult,
     },
 };
@@ -82,14 +84,12 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         Seed::from(&seed_bytes),
         Seed::from(&bump_bytes),
     ];
-    pinocchio_system::create_account_with_minimum_balance_signed(
-        obligation,
-        Obligation::SIZE,
-        program_id,
-        payer,
-        None,
-        &[Signer::from(&signer_seeds)],
-    )?;
+    let new = NewAccount {
+        space: Obligation::SIZE as u64,
+        lamports: Rent::get()?.try_minimum_balance(Obligation::SIZE)?,
+        owner: program_id,
+    };
+    create_pda(payer, obligation, &new, &Signer::from(&signer_seeds))?;
 
     let mut obligation_data = obligation.try_borrow_mut()?;
     let state: &mut Obligation = bytemuck::try_from_bytes_mut(&mut obligation_data)

@@ -23,6 +23,7 @@
 use {
     crate::{
         state::load,
+        system::{create_pda, NewAccount},
         token::{require_token_program, SplToken, MINT_LEN, TOKEN_ACCOUNT_LEN},
         validation::{is_owned_by, require_len, require_owner, require_signer, require_writable},
     },
@@ -40,7 +41,6 @@ use {
         sysvars::{rent::Rent, Sysvar},
         AccountView, Address, ProgramResult,
     },
-    pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer},
     pinocchio_token::instructions::{InitializeAccount3, InitializeMint2},
 };
 
@@ -80,37 +80,6 @@ fn find_new_pda(
         return Err(BallastError::AccountAlreadyInitialized);
     }
     Ok(bump)
-}
-
-/// Creates a program-derived token account or mint of `space` bytes holding `lamports` (its rent-exempt
-/// minimum), owned by SPL Token, paid by `payer` and signed by the address's own seeds.
-///
-/// An address that already holds lamports (anyone can send lamports to a PDA before it exists) cannot be
-/// created with `CreateAccount`; it is topped up, allocated and assigned instead, so a prefunded vault
-/// address cannot block the reserve.
-///
-/// Always inlined: the upstream BPF target passes at most five arguments in registers, return slot included.
-#[inline(always)]
-fn create_pda(
-    payer: &AccountView,
-    account: &AccountView,
-    space: usize,
-    lamports: u64,
-    signer: &Signer,
-) -> ProgramResult {
-    let signers = core::slice::from_ref(signer);
-    let owner = &SplToken::ID;
-    let space = space as u64;
-    let current = account.lamports();
-    if current == 0 {
-        return CreateAccount { from: payer, to: account, lamports, space, owner }.invoke_signed(signers);
-    }
-    let top_up = lamports.saturating_sub(current);
-    if top_up > 0 {
-        Transfer { from: payer, to: account, lamports: top_up }.invoke()?;
-    }
-    Allocate { account, space }.invoke_signed(signers)?;
-    Assign { account, owner }.invoke_signed(signers)
 }
 
 #[inline(never)]
@@ -210,7 +179,8 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
             if is_mint { (MINT_LEN, mint_lamports) } else { (TOKEN_ACCOUNT_LEN, vault_lamports) };
         let bump = [bump];
         let seeds = [Seed::from(seed), Seed::from(reserve_address.as_ref()), Seed::from(&bump)];
-        create_pda(payer, account, space, lamports, &Signer::from(&seeds))?;
+        let new = NewAccount { space: space as u64, lamports, owner: &SplToken::ID };
+        create_pda(payer, account, &new, &Signer::from(&seeds))?;
         if is_mint {
             InitializeMint2::new(account, decimals, &authority, None).invoke()?;
         } else {
