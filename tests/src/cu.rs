@@ -175,6 +175,7 @@ fn floor(ix: &Instruction, cpis: &[Cpi], clock_reads: u64) -> Floor {
 /// Runs `ix` and returns its compute units; panics with the label when it fails.
 fn cu(mollusk: &Mollusk, label: &str, ix: &Instruction, accounts: &[(Address, Account)]) -> u64 {
     let result = mollusk.process_instruction(ix, accounts);
+    crate::print_program_logs(mollusk, label);
     assert_eq!(result.program_result, ProgramResult::Success, "{label} failed");
     result.compute_units_consumed
 }

@@ -42,7 +42,25 @@ pub fn mollusk() -> Mollusk {
     let mut mollusk = Mollusk::default();
     mollusk.add_program_with_loader_and_elf(&ballast_interface::ID, &LOADER_V3, &program_elf());
     mollusk_svm_programs_token::token::add_program(&mut mollusk);
+    if std::env::var_os(PROGRAM_LOGS_VAR).is_some() {
+        mollusk.logger = Some(solana_svm_log_collector::LogCollector::new_ref());
+    }
     mollusk
+}
+
+/// Set this environment variable to collect the program's log in every `mollusk()` (printed by
+/// [`print_program_logs`]): how a `sol_log_compute_units` probe is read.
+pub const PROGRAM_LOGS_VAR: &str = "BALLAST_PROGRAM_LOGS";
+
+/// Prints and clears the log collected since the last call, when [`PROGRAM_LOGS_VAR`] is set.
+pub fn print_program_logs(mollusk: &Mollusk, label: &str) {
+    if let Some(logger) = &mollusk.logger {
+        let messages = logger.borrow().get_recorded_content().to_vec();
+        logger.replace(solana_svm_log_collector::LogCollector::default());
+        for message in messages {
+            println!("[{label}] {message}");
+        }
+    }
 }
 
 /// A rent-exempt account of `len` zero bytes owned by `owner`.
