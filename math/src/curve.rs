@@ -40,19 +40,7 @@ impl BorrowRateCurve {
     /// [`MathError::InvalidCurve`] unless there are 2..=11 points, the first at utilization 0, the last at
     /// 10 000, utilization strictly increasing and rate non-decreasing.
     pub fn new(points: &[(u32, u32)]) -> Result<Self, MathError> {
-        if !(MIN_POINTS..=MAX_POINTS).contains(&points.len()) {
-            return Err(MathError::InvalidCurve);
-        }
-        if points.first().map(|p| p.0) != Some(0) || points.last().map(|p| p.0) != Some(FULL_BPS) {
-            return Err(MathError::InvalidCurve);
-        }
-        let ordered = points.windows(2).all(|w| match *w {
-            [(u0, r0), (u1, r1)] => u0 < u1 && r0 <= r1,
-            _ => false,
-        });
-        if !ordered {
-            return Err(MathError::InvalidCurve);
-        }
+        validate_points(points)?;
         let last = points.last().copied().unwrap_or_default();
         let mut stored = [last; MAX_POINTS];
         for (slot, point) in stored.iter_mut().zip(points) {
@@ -91,72 +79,57 @@ impl BorrowRateCurve {
     ///
     /// Interpolation runs on the full-precision utilization (not rounded to bps), so the result is the
     /// exact floor of the interpolated rate and is monotone in `utilization`.
-    #[inline(never)]
+    /// The rate at `utilization` (see [`borrow_rate_of_points`]).
     pub fn borrow_rate(&self, utilization: Fraction) -> Fraction {
-        // Utilization in bps with 60 fractional bits: at most 10 000 · 2^60 < 2^74.
-        let u = utilization.min(Fraction::ONE).saturating_mul_int(u64::from(FULL_BPS)).raw();
-        let mut rate_bps = self.points().last().map_or(0, |p| u128::from(p.1) << Fraction::BITS);
-        for w in self.points().windows(2) {
-            let [(u0, r0), (u1, r1)] = *w else { continue };
-            if u > u128::from(u1) << Fraction::BITS {
-                continue;
-            }
-            // Points validate u0 < u1 and r0 <= r1, so the width is >= 1 and the rise is non-negative.
-            let width = NonZeroU64::new(u64::from(u1.saturating_sub(u0)));
-            let offset = u.saturating_sub(u128::from(u0) << Fraction::BITS);
-            let rise = u128::from(r1.saturating_sub(r0));
-            // rise < 2^32 and offset <= 10 000 · 2^60, so the product stays below 2^106 and fits.
-            let step = width.map_or(0, |w| Wide::mul(rise, offset).div_rem_u64(w).0.to_u128().unwrap_or(0));
-            rate_bps = (u128::from(r0) << Fraction::BITS).saturating_add(step);
-            break;
-        }
-        // Floor of a floor by an integer equals the floor of the exact quotient.
-        Fraction::from_raw(wide::div_u128_by_u32(rate_bps, BPS_DIVISOR).0)
+        borrow_rate_of_points(self.points(), utilization)
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn validation() {
-        assert!(BorrowRateCurve::new(&[(0, 0), (10_000, 100)]).is_ok());
-        assert_eq!(BorrowRateCurve::new(&[(0, 0)]), Err(MathError::InvalidCurve));
-        assert_eq!(BorrowRateCurve::new(&[]), Err(MathError::InvalidCurve));
-        assert_eq!(BorrowRateCurve::new(&[(1, 0), (10_000, 100)]), Err(MathError::InvalidCurve));
-        assert_eq!(BorrowRateCurve::new(&[(0, 0), (9_999, 100)]), Err(MathError::InvalidCurve));
-        assert_eq!(
-            BorrowRateCurve::new(&[(0, 0), (5_000, 50), (5_000, 60), (10_000, 100)]),
-            Err(MathError::InvalidCurve)
-        );
-        assert_eq!(BorrowRateCurve::new(&[(0, 0), (5_000, 50), (10_000, 40)]), Err(MathError::InvalidCurve));
-        let twelve: [(u32, u32); 12] = core::array::from_fn(|i| ((i as u32) * 900, 0));
-        assert_eq!(BorrowRateCurve::new(&twelve), Err(MathError::InvalidCurve));
-        let eleven: [(u32, u32); 11] = core::array::from_fn(|i| ((i as u32) * 1_000, (i as u32) * 7));
-        assert!(BorrowRateCurve::new(&eleven).is_ok());
+/// Checks what [`BorrowRateCurve::new`] requires of its points: between [`MIN_POINTS`] and [`MAX_POINTS`],
+/// from 0 to [`FULL_BPS`] utilization, utilization strictly and rate weakly increasing.
+///
+/// # Errors
+/// [`MathError::InvalidCurve`] for points that break any of these.
+pub fn validate_points(points: &[(u32, u32)]) -> Result<(), MathError> {
+    if !(MIN_POINTS..=MAX_POINTS).contains(&points.len()) {
+        return Err(MathError::InvalidCurve);
     }
-
-    #[test]
-    fn stored_round_trip() {
-        let curve = BorrowRateCurve::new(&[(0, 100), (8_000, 1_000), (10_000, 30_000)]).unwrap();
-        assert_eq!(curve.points(), &[(0, 100), (8_000, 1_000), (10_000, 30_000)]);
-        assert_eq!(curve.stored_points()[5], (10_000, 30_000));
-        let rebuilt = BorrowRateCurve::from_stored(curve.stored_points(), curve.point_count()).unwrap();
-        assert_eq!(rebuilt, curve);
-        assert_eq!(BorrowRateCurve::from_stored(curve.stored_points(), 12), Err(MathError::InvalidCurve));
-        assert_eq!(BorrowRateCurve::from_stored(curve.stored_points(), 1), Err(MathError::InvalidCurve));
+    if points.first().map(|p| p.0) != Some(0) || points.last().map(|p| p.0) != Some(FULL_BPS) {
+        return Err(MathError::InvalidCurve);
     }
-
-    #[test]
-    fn interpolates() {
-        let curve = BorrowRateCurve::new(&[(0, 100), (8_000, 1_000), (10_000, 30_000)]).unwrap();
-        assert_eq!(curve.borrow_rate(Fraction::ZERO), Fraction::from_bps(100));
-        assert_eq!(curve.borrow_rate(Fraction::ONE), Fraction::from_bps(30_000));
-        assert_eq!(curve.borrow_rate(Fraction::from_integer(3)), Fraction::from_bps(30_000));
-        // Halfway along the first segment: 100 + 900/2 = 550 bps.
-        assert_eq!(curve.borrow_rate(Fraction::from_bps(4_000)), Fraction::from_bps(550));
-        // Halfway along the kink segment: 1 000 + 29 000/2 = 15 500 bps.
-        assert_eq!(curve.borrow_rate(Fraction::from_bps(9_000)).to_bps_ceil(), Ok(15_500));
+    let ordered = points.windows(2).all(|w| match *w {
+        [(u0, r0), (u1, r1)] => u0 < u1 && r0 <= r1,
+        _ => false,
+    });
+    if ordered {
+        Ok(())
+    } else {
+        Err(MathError::InvalidCurve)
     }
+}
+
+/// The borrow rate (APR) at `utilization` of points that [`validate_points`] accepts, without building a
+/// [`BorrowRateCurve`]: linear between the two points around the utilization (capped at 100%), rounded down.
+/// Points that do not validate give some rate, never a panic.
+#[inline(never)]
+pub fn borrow_rate_of_points(points: &[(u32, u32)], utilization: Fraction) -> Fraction {
+    // Utilization in bps with 60 fractional bits: at most 10 000 · 2^60 < 2^74.
+    let u = utilization.min(Fraction::ONE).saturating_mul_int(u64::from(FULL_BPS)).raw();
+    let mut rate_bps = points.last().map_or(0, |p| u128::from(p.1) << Fraction::BITS);
+    for w in points.windows(2) {
+        let [(u0, r0), (u1, r1)] = *w else { continue };
+        if u > u128::from(u1) << Fraction::BITS {
+            continue;
+        }
+        // Points validate u0 < u1 and r0 <= r1, so the width is >= 1 and the rise is non-negative.
+        let width = NonZeroU64::new(u64::from(u1.saturating_sub(u0)));
+        let offset = u.saturating_sub(u128::from(u0) << Fraction::BITS);
+        let rise = u128::from(r1.saturating_sub(r0));
+        // rise < 2^32 and offset <= 10 000 · 2^60, so the product stays below 2^106 and fits.
+        let step = width.map_or(0, |w| Wide::mul(rise, offset).div_rem_u64(w).0.to_u128().unwrap_or(0));
+        rate_bps = (u128::from(r0) << Fraction::BITS).saturating_add(step);
+        break;
+    }
+    // Floor of a floor by an integer equals the floor of the exact quotient.
+    Fraction::from_raw(wide::div_u128_by_u32(rate_bps, BPS_DIVISOR).0)
 }

@@ -34,7 +34,7 @@ pub fn accrue(reserve: &mut Reserve, slot: u64) -> Result<(), BallastError> {
 
     let fees = Fraction::from_raw(reserve.protocol_fees_sf.get());
     let utilization = reserve::utilization(reserve.available_amount.get(), borrowed, fees)?;
-    let apr = reserve.config.curve()?.borrow_rate(utilization);
+    let apr = reserve.config.borrow_rate(utilization)?;
     let take_rate = Fraction::from_bps(u64::from(reserve.config.protocol_take_rate_bps.get()));
     let accrual = reserve::accrue_interest(
         borrowed,

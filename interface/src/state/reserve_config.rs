@@ -16,7 +16,10 @@
 use {
     super::{ReserveConfig, FLASH_LOANS_DISABLED, MAX_CURVE_POINTS},
     crate::error::BallastError,
-    ballast_math::curve::BorrowRateCurve,
+    ballast_math::{
+        curve::{borrow_rate_of_points, validate_points, BorrowRateCurve},
+        Fraction,
+    },
 };
 
 /// 100% in bps.
@@ -63,7 +66,7 @@ impl ReserveConfig {
         {
             return Err(BallastError::InvalidProtocolFee);
         }
-        self.curve()?;
+        self.with_valid_points(|_| ())?;
         if self.pyth_feed_id == [0; 32]
             || self.max_price_age_secs.get() == 0
             || !(1..=FULL_BPS).contains(&self.max_confidence_bps.get())
@@ -84,14 +87,29 @@ impl ReserveConfig {
         Ok(())
     }
 
+    /// The borrow rate (APR) at `utilization` of the stored curve, validated again. RefreshReserve runs this
+    /// on every accrual: no [`BorrowRateCurve`] is built.
+    pub fn borrow_rate(&self, utilization: Fraction) -> Result<Fraction, BallastError> {
+        self.with_valid_points(|points| borrow_rate_of_points(points, utilization))
+    }
+
     /// The borrow-rate curve of the `curve_point_count` first stored points, validated again.
     pub fn curve(&self) -> Result<BorrowRateCurve, BallastError> {
+        self.with_valid_points(BorrowRateCurve::new)?.map_err(|_| BallastError::InvalidBorrowRateCurve)
+    }
+
+    /// Hands the `curve_point_count` first stored points, once they validate, to `use_points`.
+    fn with_valid_points<R>(&self, use_points: impl FnOnce(&[(u32, u32)]) -> R) -> Result<R, BallastError> {
         let mut points = [(0u32, 0u32); MAX_CURVE_POINTS];
-        for (point, stored) in points.iter_mut().zip(&self.borrow_rate_curve) {
+        let count = usize::from(self.curve_point_count);
+        let stored = self.borrow_rate_curve.get(..count).ok_or(BallastError::InvalidBorrowRateCurve)?;
+        for (point, stored) in points.iter_mut().zip(stored) {
             *point = (stored.utilization_bps.get(), stored.rate_bps.get());
         }
-        BorrowRateCurve::from_stored(&points, self.curve_point_count)
-            .map_err(|_| BallastError::InvalidBorrowRateCurve)
+        // `count` indexed the stored points, which are as many as `points`.
+        let points = points.get(..count).unwrap_or(&points);
+        validate_points(points).map_err(|_| BallastError::InvalidBorrowRateCurve)?;
+        Ok(use_points(points))
     }
 }
 

@@ -11,7 +11,7 @@
 
 use {
     ballast_math::{
-        curve::{BorrowRateCurve, MAX_POINTS},
+        curve::{self, BorrowRateCurve, MAX_POINTS},
         deleverage, health,
         health::{BorrowPosition, DepositPosition, Health},
         interest, liquidation,
@@ -229,6 +229,9 @@ fn curve(input: &mut Input, acc: &mut Acc) {
         Err(e) => acc.error(e),
     }
     let len = usize::from(input.u8()) % (MAX_POINTS + 1);
+    let some_points = points.get(..len).unwrap_or(&points);
+    acc.bool(curve::validate_points(some_points).is_ok());
+    acc.fraction(curve::borrow_rate_of_points(some_points, utilization));
     match BorrowRateCurve::new(points.get(..len).unwrap_or(&points)) {
         Ok(c) => acc.fraction(c.borrow_rate(utilization)),
         Err(e) => acc.error(e),
