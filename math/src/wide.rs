@@ -32,25 +32,21 @@ pub(crate) const fn join(limbs: [u64; 2]) -> u128 {
 
 /// Full product of two `u64` values as `(high, low)` words, from four 32 × 32-bit products.
 ///
-/// LLVM recognizes this schoolbook ladder as a 64 × 64 → 128-bit multiply and rewrites it into a
-/// `mul i128`, which the BPF backend then lowers to the refused `__multi3` call. Taking the low half of
-/// `a` through [`black_box`] (one stack store and load) hides that both halves come from the same value,
-/// so the pattern no longer matches.
+/// LLVM recognizes a schoolbook ladder as a 64 × 64 → 128-bit multiply and rewrites it into a `mul i128`,
+/// which the BPF backend then lowers to the refused `__multi3` call. Taking the low half of `a` through
+/// [`black_box`] (a 32-bit stack store and load, whose load also zero-extends it) hides that both halves
+/// come from the same value, so the pattern no longer matches.
 #[inline(always)]
 pub(crate) const fn mul_u64_wide(a: u64, b: u64) -> (u64, u64) {
-    let (a1, a0) = (a >> 32, black_box(a) & LOW32);
+    let (a1, a0) = (a >> 32, black_box(a as u32) as u64);
     let (b1, b0) = (b >> 32, b & LOW32);
-    // Each product of two 32-bit digits is at most (2^32 − 1)^2 < 2^64: none wraps.
-    let p00 = a0.wrapping_mul(b0);
-    let p01 = a0.wrapping_mul(b1);
-    let p10 = a1.wrapping_mul(b0);
-    let p11 = a1.wrapping_mul(b1);
-    // The middle column sums three values below 2^32, so it stays below 2^34.
-    let mid = (p00 >> 32).wrapping_add(p01 & LOW32).wrapping_add(p10 & LOW32);
-    let lo = (p00 & LOW32) | (mid << 32);
-    // The whole product is below 2^128, so its high word cannot wrap.
-    let hi = p11.wrapping_add(p01 >> 32).wrapping_add(p10 >> 32).wrapping_add(mid >> 32);
-    (hi, lo)
+    // Each product of two 32-bit digits is at most (2^32 − 1)^2 = 2^64 − 2^33 + 1, so adding up to two
+    // more 32-bit values to one cannot wrap.
+    let t = a1.wrapping_mul(b0).wrapping_add(a0.wrapping_mul(b0) >> 32);
+    let mid = (t & LOW32).wrapping_add(a0.wrapping_mul(b1));
+    // The whole product is below 2^128, so its high word cannot wrap; its low word is the wrapping product.
+    let hi = a1.wrapping_mul(b1).wrapping_add(t >> 32).wrapping_add(mid >> 32);
+    (hi, a.wrapping_mul(b))
 }
 
 /// Full product of a 128-bit value (limbs) and a `u64`: three limbs, least significant first.
@@ -216,8 +212,7 @@ impl Wide {
     /// Quotient by `d` and whether a remainder was dropped; `None` when `d == 0`.
     ///
     /// A `u64` over a `u64` is one native division; a divisor below 2^32 is short division (two `u64`
-    /// divisions per non-zero limb); a wider one is Knuth's algorithm D on 64-bit limbs, each quotient limb
-    /// estimated by [`div_limb_normalized`].
+    /// divisions per non-zero limb); a wider one is [`Wide::long_div`].
     pub(crate) fn div_rem(self, d: u128) -> Option<(Self, bool)> {
         let [n0, n1, n2, n3] = self.0;
         let [d0, d1] = split(d);
@@ -229,9 +224,8 @@ impl Wide {
             if let Some(small) = u32::try_from(d0.get()).ok().and_then(NonZeroU32::new) {
                 return Some(self.short_div(small));
             }
-            return Some(self.long_div_u64(d0));
         }
-        Some(self.long_div_u128(d0, d1))
+        Some(self.long_div(d0, d1))
     }
 
     /// Short division by a divisor below 2^32, skipping leading zero limbs.
@@ -247,167 +241,120 @@ impl Wide {
         }
         (Self(quotient), rem != 0)
     }
-}
 
-impl Wide {
-    /// Knuth's algorithm D on 64-bit limbs for a two-limb divisor `d1 · 2^64 + d0` (`d1 != 0`): normalize so
-    /// that the divisor's top bit is set, estimate each of the (at most three) quotient limbs from the top
-    /// two limbs of the running remainder and the divisor's top limb, correct it against the second limb
-    /// (after which it is at most one too large), multiply and subtract, and add back in that rare case.
-    fn long_div_u128(self, d0: u64, d1: u64) -> (Self, bool) {
-        // d1 != 0, so s < 64 and, when s > 0, 64 - s lies in 1..64.
-        let s = d1.leading_zeros();
-        let n = self.0;
-        let (v1, v0, u) = if s == 0 {
-            (d1, d0, [n[0], n[1], n[2], n[3], 0])
-        } else {
-            let back = 64u32.wrapping_sub(s);
-            (
-                (d1 << s) | (d0 >> back),
-                d0 << s,
-                [
-                    n[0] << s,
-                    (n[1] << s) | (n[0] >> back),
-                    (n[2] << s) | (n[1] >> back),
-                    (n[3] << s) | (n[2] >> back),
-                    n[3] >> back,
-                ],
-            )
-        };
-        let [mut u0, mut u1, mut u2, mut u3, mut u4] = u;
+    /// Long division on 64-bit limbs by a divisor of at least 2^32 given as limbs `(d1, d0)`: Knuth's
+    /// algorithm D with a two-limb divisor, one loop for both widths.
+    ///
+    /// A one-limb divisor `d0` (`d1 == 0`) is divided as `d0 · 2^64` into `self · 2^64`, which has the same
+    /// quotient: its low divisor limb is then 0, so every quotient estimate is exact and the correction
+    /// against it vanishes. Either way the divisor is normalized (top bit set) and each quotient limb is
+    /// estimated from the top two limbs of the running remainder by [`div_limb_normalized`], then corrected
+    /// against the low divisor limb on the three-limb window, which makes it exact (Knuth's test is exact
+    /// when the divisor has two limbs), so the remainder is the window minus a 128-bit product and never
+    /// needs adding back.
+    fn long_div(self, d0: u64, d1: u64) -> (Self, bool) {
+        let [n0, n1, n2, n3] = self.0;
+        let one_limb = d1 == 0;
+        let (v1, v0) = if one_limb { (d0, 0) } else { (d1, d0) };
+        // v1 != 0 (d0 >= 2^32 when d1 == 0), so s < 64; `(x >> 1) >> (63 - s)` is `x >> (64 - s)`, and 0
+        // when s == 0.
+        let s = v1.leading_zeros() & 63;
+        let back = 63u32.wrapping_sub(s);
+        let carry = |x: u64| (x >> 1) >> back;
+        let (v1, v0) = ((v1 << s) | carry(v0), v0 << s);
+        let v = Divisor::new(v1);
+        // The dividend shifted left by s, as the divisor: the quotient is unchanged and the remainder is
+        // shifted by s.
+        let lows = [0, n0 << s, (n1 << s) | carry(n0), (n2 << s) | carry(n1)];
+        // The running remainder (r1, r0) stays below the divisor: at first it is the top of the dividend,
+        // below 2^s · 2^64 <= (v1, v0).
+        let (mut r1, mut r0) = (carry(n3), (n3 << s) | carry(n2));
         let mut quotient = [0u64; 4];
-        // Quotient limb j divides the window (u[j + 2], u[j + 1], u[j]); the window moves down one limb per
-        // step, and what is left of it (below the divisor) becomes the top of the next one.
-        for j in (0..3).rev() {
-            let (top, mid, low) = match j {
-                2 => (u4, u3, u2),
-                1 => (u3, u2, u1),
-                _ => (u2, u1, u0),
-            };
-            if top == 0 && (mid < v1 || (mid == v1 && low < v0)) {
-                // The window is below the divisor: a zero limb, nothing to subtract.
+        // A one-limb divisor brings one more step (its window ends in the appended zero limb).
+        let steps = quotient.get_mut(..if one_limb { 4 } else { 3 }).unwrap_or_default();
+        for (q, &low) in steps.iter_mut().rev().zip(lows.iter().rev()) {
+            // This quotient limb divides the window (r1, r0, low) by (v1, v0).
+            if r1 == 0 && (r0 < v1 || (r0 == v1 && low < v0)) {
+                // The window is below the divisor: a zero limb, and the window is the remainder.
+                (r1, r0) = (r0, low);
                 continue;
             }
-            let (mut qhat, mut rhat, mut rhat_overflow) = if top >= v1 {
-                // The remainder invariant makes top == v1 here; the estimate is capped at 2^64 − 1.
-                let (r, o) = mid.overflowing_add(v1);
+            let (mut qhat, mut rhat, mut rhat_overflow) = if r1 >= v1 {
+                // The remainder invariant makes r1 == v1 here; the estimate is capped at 2^64 − 1.
+                let (r, o) = r0.overflowing_add(v1);
                 (u64::MAX, r, o)
             } else {
-                let (q, r) = div_limb_normalized(top, mid, v1);
+                let (q, r) = div_limb_normalized(r1, r0, &v);
                 (q, r, false)
             };
-            // At most two corrections: while qhat · v0 > rhat · 2^64 + low, qhat is too large.
-            while !rhat_overflow {
-                let (p_hi, p_lo) = mul_u64_wide(qhat, v0);
-                if p_hi < rhat || (p_hi == rhat && p_lo <= low) {
-                    break;
+            // Now (r1, r0) = qhat · v1 + rhat, so the window minus qhat · (v1, v0) is (rhat, low) − qhat · v0.
+            if v0 == 0 {
+                (r1, r0) = (rhat, low);
+            } else {
+                let (mut p1, mut p0) = mul_u64_wide(qhat, v0);
+                // At most two corrections: while qhat · v0 > rhat · 2^64 + low, qhat is too large. Once rhat
+                // reaches 2^64 the window part exceeds any product, so qhat is exact.
+                while !rhat_overflow && (p1 > rhat || (p1 == rhat && p0 > low)) {
+                    qhat = qhat.wrapping_sub(1);
+                    // p > 0 is a multiple of v0, so subtracting v0 from it cannot go below 0.
+                    p1 = p1.wrapping_sub(u64::from(p0 < v0));
+                    p0 = p0.wrapping_sub(v0);
+                    (rhat, rhat_overflow) = rhat.overflowing_add(v1);
                 }
-                qhat = qhat.wrapping_sub(1);
-                (rhat, rhat_overflow) = rhat.overflowing_add(v1);
+                // The remainder is below the divisor, so computing it modulo 2^128 is exact (rhat may have
+                // overflowed into a 65th bit).
+                let (lo, borrow) = low.overflowing_sub(p0);
+                (r1, r0) = (rhat.wrapping_sub(p1).wrapping_sub(u64::from(borrow)), lo);
             }
-            // Multiply and subtract qhat · (v1, v0) from the window (a three-limb product).
-            let (h0, l0) = mul_u64_wide(qhat, v0);
-            let (h1, l1) = mul_u64_wide(qhat, v1);
-            let (p1, c) = h0.overflowing_add(l1);
-            // h1 <= 2^64 − 2 (the high word of a product of two u64), so adding a carry cannot wrap.
-            let p2 = h1.wrapping_add(u64::from(c));
-            let (r0, b0) = low.overflowing_sub(l0);
-            let (t1, b1a) = mid.overflowing_sub(p1);
-            let (r1, b1b) = t1.overflowing_sub(u64::from(b0));
-            let (t2, b2a) = top.overflowing_sub(p2);
-            let (mut r2, b2b) = t2.overflowing_sub(u64::from(b1a | b1b));
-            let (mut r0, mut r1) = (r0, r1);
-            if b2a | b2b {
-                // qhat was one too large: add the divisor back (the carry out of the top limb cancels the
-                // borrow).
-                qhat = qhat.wrapping_sub(1);
-                let (a0, c0) = r0.overflowing_add(v0);
-                let (a1, c1a) = r1.overflowing_add(v1);
-                let (a1, c1b) = a1.overflowing_add(u64::from(c0));
-                r2 = r2.wrapping_add(u64::from(c1a | c1b));
-                (r0, r1) = (a0, a1);
-            }
-            match j {
-                2 => (u4, u3, u2) = (r2, r1, r0),
-                1 => (u3, u2, u1) = (r2, r1, r0),
-                _ => (u2, u1, u0) = (r2, r1, r0),
-            }
-            if let Some(q) = quotient.get_mut(j) {
-                *q = qhat;
-            }
+            *q = qhat;
         }
-        // The remainder is (u1, u0) shifted back by s: non-zero exactly when either limb is.
-        let _ = (u2, u3, u4);
-        (Self(quotient), u0 | u1 != 0)
-    }
-
-    /// Long division by a divisor of 33 to 64 bits on 64-bit limbs: the divisor is normalized (top bit set)
-    /// and each limb of the quotient is one [`div_limb_normalized`]. Much cheaper than Knuth's algorithm on
-    /// 32-bit digits, and the common case of the debt index (below 16, so below 2^64 raw).
-    fn long_div_u64(self, d: NonZeroU64) -> (Self, bool) {
-        // 2^32 <= d, so 0 <= s < 32 and 64 - s lies in 33..=64.
-        let s = d.leading_zeros();
-        let v = d.get() << s;
-        let n = self.0;
-        let (top, shifted) = if s == 0 {
-            (0, n)
-        } else {
-            let back = 64u32.wrapping_sub(s);
-            (
-                n[3] >> back,
-                [
-                    n[0] << s,
-                    (n[1] << s) | (n[0] >> back),
-                    (n[2] << s) | (n[1] >> back),
-                    (n[3] << s) | (n[2] >> back),
-                ],
-            )
-        };
-        // top < 2^s <= v: the precondition of `div_limb_normalized` holds, and each remainder stays below v.
-        let mut quotient = [0u64; 4];
-        let mut rem = top;
-        for (q, &u) in quotient.iter_mut().zip(shifted.iter()).rev() {
-            if rem == 0 && u < v {
-                // The quotient limb is 0 and the limb is the remainder: no division needed.
-                rem = u;
-                continue;
-            }
-            (*q, rem) = div_limb_normalized(rem, u, v);
-        }
-        // The remainder is `rem >> s`: non-zero exactly when `rem` is.
-        (Self(quotient), rem != 0)
+        // The remainder is (r1, r0) shifted back by s: non-zero exactly when either limb is.
+        (Self(quotient), r1 | r0 != 0)
     }
 }
 
-/// `(r · 2^64 + u) / v` and its remainder for a normalized `v` (top bit set) and `r < v`: Hacker's Delight
-/// `divlu`, two 32-bit quotient digits, each estimated from the top digit of `v` and corrected at most twice.
+/// A normalized divisor limb (top bit set) and its two 32-bit digits.
+struct Divisor {
+    v: u64,
+    hi: NonZeroU64,
+    lo: u64,
+}
+
+impl Divisor {
+    #[inline(always)]
+    fn new(v: u64) -> Self {
+        // v >= 2^63, so its top digit is at least 2^31.
+        Self { v, hi: NonZeroU64::new(v >> 32).unwrap_or(NonZeroU64::MIN), lo: v & LOW32 }
+    }
+}
+
+/// `(r · 2^64 + u) / v` and its remainder for a normalized `v` and `r < v`: Hacker's Delight `divlu`, two
+/// 32-bit quotient digits, each estimated from the top digit of `v` and corrected at most twice.
 #[inline(always)]
-fn div_limb_normalized(r: u64, u: u64, v: u64) -> (u64, u64) {
-    let (vn1, vn0) = (v >> 32, v & LOW32);
+fn div_limb_normalized(r: u64, u: u64, v: &Divisor) -> (u64, u64) {
     let (un1, un0) = (u >> 32, u & LOW32);
-    // vn1 >= 2^31 is non-zero: `checked_div` only makes that visible.
-    let mut q1 = r.checked_div(vn1).unwrap_or(0);
-    let mut rhat = r.wrapping_sub(q1.wrapping_mul(vn1));
+    let mut q1 = r / v.hi;
+    let mut rhat = r % v.hi;
     // The product is only formed once q1 <= LOW32 (no wrap), and the shifted rhat only while rhat <= LOW32.
-    while q1 > LOW32 || q1.wrapping_mul(vn0) > ((rhat << 32) | un1) {
+    while q1 > LOW32 || q1.wrapping_mul(v.lo) > ((rhat << 32) | un1) {
         q1 = q1.wrapping_sub(1);
-        rhat = rhat.wrapping_add(vn1);
+        rhat = rhat.wrapping_add(v.hi.get());
         if rhat > LOW32 {
             break;
         }
     }
     // The true partial remainder is below v < 2^64: computed modulo 2^64 it is exact.
-    let un21 = (r << 32).wrapping_add(un1).wrapping_sub(q1.wrapping_mul(v));
-    let mut q0 = un21.checked_div(vn1).unwrap_or(0);
-    let mut rhat = un21.wrapping_sub(q0.wrapping_mul(vn1));
-    while q0 > LOW32 || q0.wrapping_mul(vn0) > ((rhat << 32) | un0) {
+    let un21 = (r << 32).wrapping_add(un1).wrapping_sub(q1.wrapping_mul(v.v));
+    let mut q0 = un21 / v.hi;
+    let mut rhat = un21 % v.hi;
+    while q0 > LOW32 || q0.wrapping_mul(v.lo) > ((rhat << 32) | un0) {
         q0 = q0.wrapping_sub(1);
-        rhat = rhat.wrapping_add(vn1);
+        rhat = rhat.wrapping_add(v.hi.get());
         if rhat > LOW32 {
             break;
         }
     }
-    let rem = (un21 << 32).wrapping_add(un0).wrapping_sub(q0.wrapping_mul(v));
+    let rem = (un21 << 32).wrapping_add(un0).wrapping_sub(q0.wrapping_mul(v.v));
     ((q1 << 32) | q0, rem)
 }
 
@@ -621,3 +568,4 @@ pub(crate) mod tests {
         }
     }
 }
+
