@@ -28,6 +28,8 @@ fn main() {
     )
     .unwrap();
     generated.push_str(&cu::markdown(&rows));
+    writeln!(generated, "\nDESIGN §9 budgets (CU without the CPIs):\n").unwrap();
+    generated.push_str(&cu::budget_markdown(&rows));
     writeln!(generated, "\n{END}").unwrap();
 
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/compute_units.md");

@@ -568,4 +568,3 @@ pub(crate) mod tests {
         }
     }
 }
-

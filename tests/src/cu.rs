@@ -166,6 +166,25 @@ impl Measurement {
     pub fn ratio(&self) -> f64 {
         self.cu as f64 / self.floor.total() as f64
     }
+
+    /// The CU of the instruction's own work and account checks: everything but its CPIs.
+    pub fn cu_without_cpis(&self) -> u64 {
+        self.cu.saturating_sub(self.floor.cpis.iter().map(|c| c.cu()).sum())
+    }
+
+    /// DESIGN §9's budget for this instruction, which excludes CPIs: RefreshReserve 2,500; RefreshObligation
+    /// 1,500 plus 600 per position; the deposits, RedeemCollateral, Borrow and Repay 3,000; Liquidate and
+    /// Deleverage 8,000. `None` for the instructions it does not budget.
+    pub fn design_budget(&self) -> Option<u64> {
+        match self.instruction {
+            "RefreshReserve" => Some(2_500),
+            // Its accounts: the obligation, the market, then one reserve per position.
+            "RefreshObligation" => Some(1_500 + 600 * self.floor.accounts.saturating_sub(2) as u64),
+            "DepositLiquidity" | "DepositCollateral" | "RedeemCollateral" | "Borrow" | "Repay" => Some(3_000),
+            "Liquidate" | "Deleverage" => Some(8_000),
+            _ => None,
+        }
+    }
 }
 
 fn floor(ix: &Instruction, cpis: &[Cpi], clock_reads: u64) -> Floor {
@@ -777,6 +796,20 @@ pub fn markdown(rows: &[Measurement]) -> String {
             r.ratio(),
             r.floor.describe()
         ));
+    }
+    out
+}
+
+/// The cases DESIGN §9 budgets, their CU without CPIs against the budget.
+pub fn budget_markdown(rows: &[Measurement]) -> String {
+    let mut out = String::from("| Instruction | Case | CU without CPIs | DESIGN §9 budget | |\n");
+    out.push_str("|---|---|---:|---:|---|\n");
+    for r in rows {
+        if let Some(budget) = r.design_budget() {
+            let own = r.cu_without_cpis();
+            let verdict = if own <= budget { "within" } else { "**over**" };
+            out.push_str(&format!("| {} | {} | {own} | {budget} | {verdict} |\n", r.instruction, r.case));
+        }
     }
     out
 }
