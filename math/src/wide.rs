@@ -30,33 +30,67 @@ pub(crate) const fn join(limbs: [u64; 2]) -> u128 {
     ((limbs[1] as u128) << 64) | limbs[0] as u128
 }
 
-/// Full product of two `u64` values as `(high, low)` words, from four 32 × 32-bit products.
+/// A `u64` factor and its two 32-bit digits.
 ///
 /// LLVM recognizes a schoolbook ladder as a 64 × 64 → 128-bit multiply and rewrites it into a `mul i128`,
-/// which the BPF backend then lowers to the refused `__multi3` call. Taking the low half of `a` through
-/// [`black_box`] (a 32-bit stack store and load, whose load also zero-extends it) hides that both halves
-/// come from the same value, so the pattern no longer matches.
+/// which the BPF backend then lowers to the refused `__multi3` call. Taking the low digit of one factor
+/// through [`black_box`] ([`Digits::hidden`]: a 32-bit stack store and load, whose load also zero-extends
+/// it) hides that both digits come from the same value, so the pattern no longer matches. A factor shared
+/// by several products is the one to hide, once.
+#[derive(Clone, Copy)]
+pub(crate) struct Digits {
+    value: u64,
+    hi: u64,
+    lo: u64,
+}
+
+impl Digits {
+    /// The digits of a factor whose products need no hiding (the other factor is hidden).
+    #[inline(always)]
+    pub(crate) const fn plain(value: u64) -> Self {
+        Self { value, hi: value >> 32, lo: value & LOW32 }
+    }
+
+    /// The digits of a factor, the low one through [`black_box`].
+    #[inline(always)]
+    pub(crate) const fn hidden(value: u64) -> Self {
+        Self { value, hi: value >> 32, lo: black_box(value as u32) as u64 }
+    }
+
+    /// Full product as `(high, low)` words, from four 32 × 32-bit products (Hacker's Delight `mulhu` for the
+    /// high word, one native multiply for the low one). One of the two factors must be [`Digits::hidden`].
+    #[inline(always)]
+    pub(crate) const fn mul(self, other: Self) -> (u64, u64) {
+        // Each product of two 32-bit digits is at most (2^32 − 1)^2 = 2^64 − 2^33 + 1, so adding up to two
+        // more 32-bit values to one cannot wrap.
+        let t = self.hi.wrapping_mul(other.lo).wrapping_add(self.lo.wrapping_mul(other.lo) >> 32);
+        let mid = (t & LOW32).wrapping_add(self.lo.wrapping_mul(other.hi));
+        // The whole product is below 2^128, so its high word cannot wrap; its low word is the wrapping product.
+        let hi = self.hi.wrapping_mul(other.hi).wrapping_add(t >> 32).wrapping_add(mid >> 32);
+        (hi, self.value.wrapping_mul(other.value))
+    }
+}
+
+/// Full product of two `u64` values as `(high, low)` words.
 #[inline(always)]
 pub(crate) const fn mul_u64_wide(a: u64, b: u64) -> (u64, u64) {
-    let (a1, a0) = (a >> 32, black_box(a as u32) as u64);
-    let (b1, b0) = (b >> 32, b & LOW32);
-    // Each product of two 32-bit digits is at most (2^32 − 1)^2 = 2^64 − 2^33 + 1, so adding up to two
-    // more 32-bit values to one cannot wrap.
-    let t = a1.wrapping_mul(b0).wrapping_add(a0.wrapping_mul(b0) >> 32);
-    let mid = (t & LOW32).wrapping_add(a0.wrapping_mul(b1));
-    // The whole product is below 2^128, so its high word cannot wrap; its low word is the wrapping product.
-    let hi = a1.wrapping_mul(b1).wrapping_add(t >> 32).wrapping_add(mid >> 32);
-    (hi, a.wrapping_mul(b))
+    Digits::hidden(a).mul(Digits::plain(b))
 }
 
 /// Full product of a 128-bit value (limbs) and a `u64`: three limbs, least significant first.
-#[inline]
+#[inline(always)]
 pub(crate) const fn mul_by_u64(a: [u64; 2], b: u64) -> [u64; 3] {
-    let (h0, l0) = mul_u64_wide(a[0], b);
+    mul_by_digits(a, Digits::hidden(b))
+}
+
+/// Full product of a 128-bit value (limbs) and a hidden `u64` factor: three limbs, least significant first.
+#[inline(always)]
+const fn mul_by_digits(a: [u64; 2], b: Digits) -> [u64; 3] {
+    let (h0, l0) = Digits::plain(a[0]).mul(b);
     if a[1] == 0 {
         return [l0, h0, 0];
     }
-    let (h1, l1) = mul_u64_wide(a[1], b);
+    let (h1, l1) = Digits::plain(a[1]).mul(b);
     let (mid, carry) = h0.overflowing_add(l1);
     // a · b < 2^192, so the top limb absorbs the carry without wrapping.
     [l0, mid, h1.wrapping_add(carry as u64)]
@@ -147,11 +181,11 @@ impl Wide {
     /// Full product of two 128-bit values given as limbs: at most four [`mul_u64_wide`], fewer when a
     /// high limb is 0.
     pub(crate) const fn mul_limbs(a: [u64; 2], b: [u64; 2]) -> Self {
-        let low = mul_by_u64(a, b[0]);
+        let low = mul_by_digits(a, Digits::hidden(b[0]));
         if b[1] == 0 {
             return Self([low[0], low[1], low[2], 0]);
         }
-        let high = mul_by_u64(a, b[1]);
+        let high = mul_by_digits(a, Digits::hidden(b[1]));
         // Add `high` shifted up by one limb.
         let (w1, c1) = low[1].overflowing_add(high[0]);
         let (w2, c2) = low[2].overflowing_add(high[1]);
@@ -159,6 +193,24 @@ impl Wide {
         // The product is below 2^256, so the top limb absorbs both carries without wrapping.
         let w3 = high[2].wrapping_add(c2 as u64).wrapping_add(c3 as u64);
         Self([low[0], w1, w2, w3])
+    }
+
+    /// `a²`: three limb products instead of four, the cross product counted twice.
+    #[inline(never)]
+    pub(crate) fn square(a: u128) -> Self {
+        let [a0, a1] = split(a);
+        let (a0, a1) = (Digits::hidden(a0), Digits::hidden(a1));
+        let (h00, l00) = a0.mul(a0);
+        let (h01, l01) = a0.mul(a1);
+        let (h11, l11) = a1.mul(a1);
+        // 2 · a0 · a1 < 2^129: three limbs (d2 is its top bit).
+        let (d0, d1, d2) = (l01 << 1, (h01 << 1) | (l01 >> 63), h01 >> 63);
+        let (w1, c1) = h00.overflowing_add(d0);
+        let (w2, c2) = l11.overflowing_add(d1);
+        let (w2, c3) = w2.overflowing_add(u64::from(c1));
+        // a² < 2^256, so the top limb absorbs every carry without wrapping.
+        let w3 = h11.wrapping_add(d2).wrapping_add(u64::from(c2)).wrapping_add(u64::from(c3));
+        Self([l00, w1, w2, w3])
     }
 
     /// The value if it fits in a `u128`.
