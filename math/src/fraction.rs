@@ -115,9 +115,9 @@ impl Fraction {
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
     #[inline(always)]
     pub const fn checked_add(self, rhs: Self) -> Result<Self, MathError> {
-        match self.raw().checked_add(rhs.raw()) {
-            Some(raw) => Ok(Self::from_raw(raw)),
-            None => Err(MathError::Overflow),
+        match self.add_limbs(rhs) {
+            (sum, false) => Ok(sum),
+            (_, true) => Err(MathError::Overflow),
         }
     }
 
@@ -127,22 +127,53 @@ impl Fraction {
     /// [`MathError::Underflow`] when `rhs > self`.
     #[inline(always)]
     pub const fn checked_sub(self, rhs: Self) -> Result<Self, MathError> {
-        match self.raw().checked_sub(rhs.raw()) {
-            Some(raw) => Ok(Self::from_raw(raw)),
-            None => Err(MathError::Underflow),
+        match self.sub_limbs(rhs) {
+            (diff, false) => Ok(diff),
+            (_, true) => Err(MathError::Underflow),
         }
     }
 
     /// `self + rhs`, clamped at [`Fraction::MAX`].
     #[inline(always)]
     pub const fn saturating_add(self, rhs: Self) -> Self {
-        Self::from_raw(self.raw().saturating_add(rhs.raw()))
+        match self.add_limbs(rhs) {
+            (sum, false) => sum,
+            (_, true) => Self::MAX,
+        }
     }
 
     /// `self − rhs`, clamped at 0.
     #[inline(always)]
     pub const fn saturating_sub(self, rhs: Self) -> Self {
-        Self::from_raw(self.raw().saturating_sub(rhs.raw()))
+        match self.sub_limbs(rhs) {
+            (diff, false) => diff,
+            (_, true) => Self::ZERO,
+        }
+    }
+
+    /// `self + rhs` modulo 2^128 and whether it wrapped, limb by limb: the BPF lowering of a `u128` sum's
+    /// overflow check is twice as long.
+    #[inline(always)]
+    const fn add_limbs(self, rhs: Self) -> (Self, bool) {
+        let (lo, carry) = self.0[0].overflowing_add(rhs.0[0]);
+        let (hi, o1) = self.0[1].overflowing_add(rhs.0[1]);
+        let (hi, o2) = hi.overflowing_add(carry as u64);
+        (Self([lo, hi]), o1 | o2)
+    }
+
+    /// `self − rhs` modulo 2^128 and whether it wrapped, limb by limb.
+    #[inline(always)]
+    const fn sub_limbs(self, rhs: Self) -> (Self, bool) {
+        let (lo, borrow) = self.0[0].overflowing_sub(rhs.0[0]);
+        let (hi, b1) = self.0[1].overflowing_sub(rhs.0[1]);
+        let (hi, b2) = hi.overflowing_sub(borrow as u64);
+        (Self([lo, hi]), b1 | b2)
+    }
+
+    /// `self < rhs`, limb by limb.
+    #[inline(always)]
+    const fn less(self, rhs: Self) -> bool {
+        self.0[1] < rhs.0[1] || (self.0[1] == rhs.0[1] && self.0[0] < rhs.0[0])
     }
 
     /// `self × rhs`, rounded down. Widening 128 × 128-bit limb product and a shift: no division.
@@ -351,13 +382,57 @@ impl Fraction {
 impl Ord for Fraction {
     /// The order of the raw values: high limbs first, then low limbs.
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0[1].cmp(&other.0[1]).then(self.0[0].cmp(&other.0[0]))
+        if self.less(*other) {
+            Ordering::Less
+        } else if *self == *other {
+            Ordering::Equal
+        } else {
+            Ordering::Greater
+        }
+    }
+
+    #[inline(always)]
+    fn max(self, other: Self) -> Self {
+        if other.less(self) {
+            self
+        } else {
+            other
+        }
+    }
+
+    #[inline(always)]
+    fn min(self, other: Self) -> Self {
+        if other.less(self) {
+            other
+        } else {
+            self
+        }
     }
 }
 
 impl PartialOrd for Fraction {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
+    }
+
+    #[inline(always)]
+    fn lt(&self, other: &Self) -> bool {
+        self.less(*other)
+    }
+
+    #[inline(always)]
+    fn le(&self, other: &Self) -> bool {
+        !other.less(*self)
+    }
+
+    #[inline(always)]
+    fn gt(&self, other: &Self) -> bool {
+        other.less(*self)
+    }
+
+    #[inline(always)]
+    fn ge(&self, other: &Self) -> bool {
+        !self.less(*other)
     }
 }
 

@@ -41,7 +41,7 @@
 //! Rounding down keeps the interest index from ever running ahead of exact compounding, so lenders are
 //! never credited with interest that borrowers do not owe.
 
-use core::num::{NonZeroU32, NonZeroU64};
+use core::num::NonZeroU64;
 
 use crate::{
     wide::{self, Wide},
@@ -62,65 +62,44 @@ const SLOTS_PER_YEAR_NZ: NonZeroU64 = match NonZeroU64::new(SLOTS_PER_YEAR) {
     None => NonZeroU64::MIN,
 };
 
-const SLOTS_PER_YEAR_U32: NonZeroU32 = match NonZeroU32::new(SLOTS_PER_YEAR as u32) {
-    Some(v) => v,
-    None => NonZeroU32::MIN,
-};
-
-const _: () = assert!(SLOTS_PER_YEAR <= u32::MAX as u64);
-
 /// Fractional bits of the high-precision representation.
 const HI_BITS: u32 = 124;
 const ONE_HI: u128 = 1 << HI_BITS;
 /// Bits dropped when converting from the high-precision representation to a Fraction.
 const HI_TO_LO: u32 = HI_BITS - Fraction::BITS;
 
-/// A fixed-point value with 124 (`Hi`) or 60 (`Lo`) fractional bits.
+/// A fixed-point value: `raw` with 124 fractional bits when `hi`, 60 otherwise.
 ///
-/// Taken by reference below: by value its tag and `u128` would take three argument registers each.
+/// Taken by reference below: by value its flag and `u128` would take three argument registers each.
 #[derive(Clone, Copy)]
-enum Fixed {
-    Hi(u128),
-    Lo(u128),
+struct Fixed {
+    raw: u128,
+    hi: bool,
 }
 
 impl Fixed {
-    const fn lo_bits(&self) -> u128 {
-        match *self {
-            // `black_box`: the optimizer would otherwise fold the two arms into one variable-width `u128`
-            // shift, a library call that BPF does not have.
-            Self::Hi(v) => core::hint::black_box(v) >> HI_TO_LO,
-            Self::Lo(v) => v,
-        }
+    /// `floor(product / 2^124)` when `rhs` has 124 fractional bits, `floor(product / 2^60)` otherwise, for
+    /// the 256-bit product of a value and `rhs`: the product in the value's precision, if it fits.
+    #[inline(always)]
+    fn scale(product: Wide, rhs: &Self) -> Option<u128> {
+        // 124 = 64 + 60: one limb down, then the same 60-bit shift.
+        let [w0, w1, w2, w3] = product.0;
+        let (x0, x1, x2, x3) = if rhs.hi { (w1, w2, w3, 0) } else { (w0, w1, w2, w3) };
+        Wide([x0, x1, x2, x3]).shr_to_u128::<{ Fraction::BITS }>()
     }
 
-    /// `floor(self × rhs)` in `self`'s precision, `None` if it does not fit.
-    ///
-    /// Inlined, as is [`Fixed::mul_demoting`]: the optimizer would otherwise pass both operands as two
-    /// `u128` values each, more argument registers than BPF has.
+    /// `floor(self × rhs)` in `self`'s precision, dropping `self` to 60 fractional bits when the product
+    /// reaches 16; `product` is `self.raw × rhs.raw` in `self`'s precision, if it fits.
     #[inline(always)]
-    fn mul_into(&self, rhs: &Self) -> Option<Self> {
-        let (a, keep_hi) = match *self {
-            Self::Hi(v) => (v, true),
-            Self::Lo(v) => (v, false),
-        };
-        let product = match *rhs {
-            Self::Hi(v) => Wide::mul(a, v).shr_to_u128::<HI_BITS>()?,
-            Self::Lo(v) => Wide::mul(a, v).shr_to_u128::<{ Fraction::BITS }>()?,
-        };
-        Some(if keep_hi { Self::Hi(product) } else { Self::Lo(product) })
-    }
-
-    /// `floor(self × rhs)`, dropping `self` to 60 fractional bits when the product reaches 16.
-    #[inline(always)]
-    fn mul_demoting(&self, rhs: &Self) -> Result<Self, MathError> {
-        if let Some(v) = self.mul_into(rhs) {
-            return Ok(v);
+    fn demoting(&self, rhs: &Self, product: Option<u128>) -> Result<Self, MathError> {
+        if let Some(raw) = product {
+            return Ok(Self { raw, hi: self.hi });
         }
-        match *self {
-            Self::Hi(v) => Self::Lo(v >> HI_TO_LO).mul_into(rhs).ok_or(MathError::Overflow),
-            Self::Lo(_) => Err(MathError::Overflow),
+        if !self.hi {
+            return Err(MathError::Overflow);
         }
+        let lo = self.raw >> HI_TO_LO;
+        Self::scale(Wide::mul(lo, rhs.raw), rhs).map(|raw| Self { raw, hi: false }).ok_or(MathError::Overflow)
     }
 }
 
@@ -137,17 +116,17 @@ pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
     if slots == 0 || apr.is_zero() {
         return Ok(Fraction::ONE);
     }
-    // apr / SLOTS_PER_YEAR with 124 fractional bits: apr.raw · 2^64 / SLOTS_PER_YEAR.
-    let per_slot = Wide::shl::<HI_TO_LO>(apr.raw()).div_rem_u64(SLOTS_PER_YEAR_NZ).0.to_u128();
-    let mut base = match per_slot.and_then(|x| x.checked_add(ONE_HI)) {
-        Some(b) => Fixed::Hi(b),
-        // A per-slot factor of 16 or more only fits with 60 fractional bits.
-        None => Fixed::Lo(
-            wide::div_u128_by_u32(apr.raw(), SLOTS_PER_YEAR_U32)
-                .0
-                .checked_add(Fraction::ONE.raw())
-                .ok_or(MathError::Overflow)?,
-        ),
+    // apr / SLOTS_PER_YEAR with 124 fractional bits: apr.raw · 2^64 / SLOTS_PER_YEAR, below 2^192.
+    let (per_slot, _) = Wide::shl::<HI_TO_LO>(apr.raw()).div_rem_u64(SLOTS_PER_YEAR_NZ);
+    let [q0, q1, q2, _] = per_slot.0;
+    let mut base = match wide::join([q0, q1]).checked_add(ONE_HI) {
+        Some(raw) if q2 == 0 => Fixed { raw, hi: true },
+        // A per-slot factor of 16 or more only fits with 60 fractional bits; floor(apr.raw / SLOTS_PER_YEAR)
+        // is the quotient above without its low limb.
+        _ => Fixed {
+            raw: wide::join([q1, q2]).checked_add(Fraction::ONE.raw()).ok_or(MathError::Overflow)?,
+            hi: false,
+        },
     };
     let mut acc: Option<Fixed> = None;
     let mut n = slots;
@@ -156,7 +135,7 @@ pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
             acc = Some(match acc {
                 // Multiplying 1 by the base is exact, so the first factor is copied instead.
                 None => base,
-                Some(a) => a.mul_demoting(&base)?,
+                Some(a) => a.demoting(&base, Fixed::scale(Wide::mul(a.raw, base.raw), &base))?,
             });
         }
         n >>= 1;
@@ -164,9 +143,14 @@ pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
             break;
         }
         // The squared base is needed by a higher set bit of n, so it never exceeds the result.
-        base = base.mul_demoting(&base)?;
+        base = base.demoting(&base, Fixed::scale(Wide::square(base.raw), &base))?;
     }
-    Ok(Fraction::from_raw(acc.as_ref().map_or(Fraction::ONE.raw(), Fixed::lo_bits)))
+    Ok(Fraction::from_raw(match acc {
+        // From 124 to 60 fractional bits: one limb down.
+        Some(Fixed { raw, hi: true }) => wide::join([wide::split(raw)[1], 0]),
+        Some(Fixed { raw, hi: false }) => raw,
+        None => Fraction::ONE.raw(),
+    }))
 }
 
 /// Upper bound on `G − compound(apr, slots)` given the computed growth `Ĝ` (see [`compound`]).

@@ -30,33 +30,67 @@ pub(crate) const fn join(limbs: [u64; 2]) -> u128 {
     ((limbs[1] as u128) << 64) | limbs[0] as u128
 }
 
-/// Full product of two `u64` values as `(high, low)` words, from four 32 × 32-bit products.
+/// A `u64` factor and its two 32-bit digits.
 ///
 /// LLVM recognizes a schoolbook ladder as a 64 × 64 → 128-bit multiply and rewrites it into a `mul i128`,
-/// which the BPF backend then lowers to the refused `__multi3` call. Taking the low half of `a` through
-/// [`black_box`] (a 32-bit stack store and load, whose load also zero-extends it) hides that both halves
-/// come from the same value, so the pattern no longer matches.
+/// which the BPF backend then lowers to the refused `__multi3` call. Taking the low digit of one factor
+/// through [`black_box`] ([`Digits::hidden`]: a 32-bit stack store and load, whose load also zero-extends
+/// it) hides that both digits come from the same value, so the pattern no longer matches. A factor shared
+/// by several products is the one to hide, once.
+#[derive(Clone, Copy)]
+pub(crate) struct Digits {
+    value: u64,
+    hi: u64,
+    lo: u64,
+}
+
+impl Digits {
+    /// The digits of a factor whose products need no hiding (the other factor is hidden).
+    #[inline(always)]
+    pub(crate) const fn plain(value: u64) -> Self {
+        Self { value, hi: value >> 32, lo: value & LOW32 }
+    }
+
+    /// The digits of a factor, the low one through [`black_box`].
+    #[inline(always)]
+    pub(crate) const fn hidden(value: u64) -> Self {
+        Self { value, hi: value >> 32, lo: black_box(value as u32) as u64 }
+    }
+
+    /// Full product as `(high, low)` words, from four 32 × 32-bit products (Hacker's Delight `mulhu` for the
+    /// high word, one native multiply for the low one). One of the two factors must be [`Digits::hidden`].
+    #[inline(always)]
+    pub(crate) const fn mul(self, other: Self) -> (u64, u64) {
+        // Each product of two 32-bit digits is at most (2^32 − 1)^2 = 2^64 − 2^33 + 1, so adding up to two
+        // more 32-bit values to one cannot wrap.
+        let t = self.hi.wrapping_mul(other.lo).wrapping_add(self.lo.wrapping_mul(other.lo) >> 32);
+        let mid = (t & LOW32).wrapping_add(self.lo.wrapping_mul(other.hi));
+        // The whole product is below 2^128, so its high word cannot wrap; its low word is the wrapping product.
+        let hi = self.hi.wrapping_mul(other.hi).wrapping_add(t >> 32).wrapping_add(mid >> 32);
+        (hi, self.value.wrapping_mul(other.value))
+    }
+}
+
+/// Full product of two `u64` values as `(high, low)` words.
 #[inline(always)]
 pub(crate) const fn mul_u64_wide(a: u64, b: u64) -> (u64, u64) {
-    let (a1, a0) = (a >> 32, black_box(a as u32) as u64);
-    let (b1, b0) = (b >> 32, b & LOW32);
-    // Each product of two 32-bit digits is at most (2^32 − 1)^2 = 2^64 − 2^33 + 1, so adding up to two
-    // more 32-bit values to one cannot wrap.
-    let t = a1.wrapping_mul(b0).wrapping_add(a0.wrapping_mul(b0) >> 32);
-    let mid = (t & LOW32).wrapping_add(a0.wrapping_mul(b1));
-    // The whole product is below 2^128, so its high word cannot wrap; its low word is the wrapping product.
-    let hi = a1.wrapping_mul(b1).wrapping_add(t >> 32).wrapping_add(mid >> 32);
-    (hi, a.wrapping_mul(b))
+    Digits::hidden(a).mul(Digits::plain(b))
 }
 
 /// Full product of a 128-bit value (limbs) and a `u64`: three limbs, least significant first.
-#[inline]
+#[inline(always)]
 pub(crate) const fn mul_by_u64(a: [u64; 2], b: u64) -> [u64; 3] {
-    let (h0, l0) = mul_u64_wide(a[0], b);
+    mul_by_digits(a, Digits::hidden(b))
+}
+
+/// Full product of a 128-bit value (limbs) and a hidden `u64` factor: three limbs, least significant first.
+#[inline(always)]
+const fn mul_by_digits(a: [u64; 2], b: Digits) -> [u64; 3] {
+    let (h0, l0) = Digits::plain(a[0]).mul(b);
     if a[1] == 0 {
         return [l0, h0, 0];
     }
-    let (h1, l1) = mul_u64_wide(a[1], b);
+    let (h1, l1) = Digits::plain(a[1]).mul(b);
     let (mid, carry) = h0.overflowing_add(l1);
     // a · b < 2^192, so the top limb absorbs the carry without wrapping.
     [l0, mid, h1.wrapping_add(carry as u64)]
@@ -147,11 +181,11 @@ impl Wide {
     /// Full product of two 128-bit values given as limbs: at most four [`mul_u64_wide`], fewer when a
     /// high limb is 0.
     pub(crate) const fn mul_limbs(a: [u64; 2], b: [u64; 2]) -> Self {
-        let low = mul_by_u64(a, b[0]);
+        let low = mul_by_digits(a, Digits::hidden(b[0]));
         if b[1] == 0 {
             return Self([low[0], low[1], low[2], 0]);
         }
-        let high = mul_by_u64(a, b[1]);
+        let high = mul_by_digits(a, Digits::hidden(b[1]));
         // Add `high` shifted up by one limb.
         let (w1, c1) = low[1].overflowing_add(high[0]);
         let (w2, c2) = low[2].overflowing_add(high[1]);
@@ -159,6 +193,24 @@ impl Wide {
         // The product is below 2^256, so the top limb absorbs both carries without wrapping.
         let w3 = high[2].wrapping_add(c2 as u64).wrapping_add(c3 as u64);
         Self([low[0], w1, w2, w3])
+    }
+
+    /// `a²`: three limb products instead of four, the cross product counted twice.
+    #[inline(never)]
+    pub(crate) fn square(a: u128) -> Self {
+        let [a0, a1] = split(a);
+        let (a0, a1) = (Digits::hidden(a0), Digits::hidden(a1));
+        let (h00, l00) = a0.mul(a0);
+        let (h01, l01) = a0.mul(a1);
+        let (h11, l11) = a1.mul(a1);
+        // 2 · a0 · a1 < 2^129: three limbs (d2 is its top bit).
+        let (d0, d1, d2) = (l01 << 1, (h01 << 1) | (l01 >> 63), h01 >> 63);
+        let (w1, c1) = h00.overflowing_add(d0);
+        let (w2, c2) = l11.overflowing_add(d1);
+        let (w2, c3) = w2.overflowing_add(u64::from(c1));
+        // a² < 2^256, so the top limb absorbs every carry without wrapping.
+        let w3 = h11.wrapping_add(d2).wrapping_add(u64::from(c2)).wrapping_add(u64::from(c3));
+        Self([l00, w1, w2, w3])
     }
 
     /// The value if it fits in a `u128`.
@@ -201,116 +253,190 @@ impl Wide {
     }
 
     /// Quotient by a divisor that fits in 64 bits and whether a remainder was dropped.
+    #[inline(always)]
     pub(crate) fn div_rem_u64(self, d: NonZeroU64) -> (Self, bool) {
-        match self.div_rem(u128::from(d.get())) {
-            Some(qr) => qr,
-            // Not reached: the divisor is non-zero.
-            None => (self, false),
-        }
+        let mut q = Self([0; 4]);
+        // The divisor is non-zero, so there is always a quotient.
+        let rem = div_rem_into(&self.0, u128::from(d.get()), &mut q.0).unwrap_or(false);
+        (q, rem)
     }
 
     /// Quotient by `d` and whether a remainder was dropped; `None` when `d == 0`.
-    ///
-    /// A `u64` over a `u64` is one native division; a divisor below 2^32 is short division (two `u64`
-    /// divisions per non-zero limb); a wider one is [`Wide::long_div`].
+    #[inline(always)]
     pub(crate) fn div_rem(self, d: u128) -> Option<(Self, bool)> {
-        let [n0, n1, n2, n3] = self.0;
-        let [d0, d1] = split(d);
-        if d1 == 0 {
-            let d0 = NonZeroU64::new(d0)?;
-            if n1 | n2 | n3 == 0 {
-                return Some((Self([n0 / d0, 0, 0, 0]), n0 % d0 != 0));
-            }
-            if let Some(small) = u32::try_from(d0.get()).ok().and_then(NonZeroU32::new) {
-                return Some(self.short_div(small));
-            }
-        }
-        Some(self.long_div(d0, d1))
+        let mut q = Self([0; 4]);
+        let rem = div_rem_into(&self.0, d, &mut q.0)?;
+        Some((q, rem))
     }
+}
 
-    /// Short division by a divisor below 2^32, skipping leading zero limbs.
-    fn short_div(self, d: NonZeroU32) -> (Self, bool) {
-        let d = nz_u64(d);
-        let mut quotient = [0u64; 4];
-        let mut rem = 0u64;
-        for (limb, q) in self.0.iter().zip(quotient.iter_mut()).rev() {
-            if rem == 0 && *limb == 0 {
-                continue;
-            }
-            (*q, rem) = div_limb(rem, *limb, d);
+/// `n / d` into `q` (every limb written, first of all), and whether a remainder was dropped; `None` when
+/// `d == 0`. In place, so no 256-bit quotient is copied out.
+///
+/// A `u64` over a `u64` is one native division; a divisor below 2^32 is short division (two `u64`
+/// divisions per non-zero limb); a wider one is long division on 64-bit limbs ([`long_div_one`],
+/// [`long_div_two`]).
+#[inline(never)]
+fn div_rem_into(n: &[u64; 4], d: u128, q: &mut [u64; 4]) -> Option<bool> {
+    *q = [0; 4];
+    let [n0, n1, n2, n3] = *n;
+    let [d0, d1] = split(d);
+    if d1 == 0 {
+        let d0 = NonZeroU64::new(d0)?;
+        if n1 | n2 | n3 == 0 {
+            q[0] = n0 / d0;
+            return Some(n0 % d0 != 0);
         }
-        (Self(quotient), rem != 0)
-    }
-
-    /// Long division on 64-bit limbs by a divisor of at least 2^32 given as limbs `(d1, d0)`: Knuth's
-    /// algorithm D with a two-limb divisor, one loop for both widths.
-    ///
-    /// A one-limb divisor `d0` (`d1 == 0`) is divided as `d0 · 2^64` into `self · 2^64`, which has the same
-    /// quotient: its low divisor limb is then 0, so every quotient estimate is exact and the correction
-    /// against it vanishes. Either way the divisor is normalized (top bit set) and each quotient limb is
-    /// estimated from the top two limbs of the running remainder by [`div_limb_normalized`], then corrected
-    /// against the low divisor limb on the three-limb window, which makes it exact (Knuth's test is exact
-    /// when the divisor has two limbs), so the remainder is the window minus a 128-bit product and never
-    /// needs adding back.
-    fn long_div(self, d0: u64, d1: u64) -> (Self, bool) {
-        let [n0, n1, n2, n3] = self.0;
-        let one_limb = d1 == 0;
-        let (v1, v0) = if one_limb { (d0, 0) } else { (d1, d0) };
-        // v1 != 0 (d0 >= 2^32 when d1 == 0), so s < 64; `(x >> 1) >> (63 - s)` is `x >> (64 - s)`, and 0
-        // when s == 0.
-        let s = v1.leading_zeros() & 63;
-        let back = 63u32.wrapping_sub(s);
-        let carry = |x: u64| (x >> 1) >> back;
-        let (v1, v0) = ((v1 << s) | carry(v0), v0 << s);
-        let v = Divisor::new(v1);
-        // The dividend shifted left by s, as the divisor: the quotient is unchanged and the remainder is
-        // shifted by s.
-        let lows = [0, n0 << s, (n1 << s) | carry(n0), (n2 << s) | carry(n1)];
-        // The running remainder (r1, r0) stays below the divisor: at first it is the top of the dividend,
-        // below 2^s · 2^64 <= (v1, v0).
-        let (mut r1, mut r0) = (carry(n3), (n3 << s) | carry(n2));
-        let mut quotient = [0u64; 4];
-        // A one-limb divisor brings one more step (its window ends in the appended zero limb).
-        let steps = quotient.get_mut(..if one_limb { 4 } else { 3 }).unwrap_or_default();
-        for (q, &low) in steps.iter_mut().rev().zip(lows.iter().rev()) {
-            // This quotient limb divides the window (r1, r0, low) by (v1, v0).
-            if r1 == 0 && (r0 < v1 || (r0 == v1 && low < v0)) {
-                // The window is below the divisor: a zero limb, and the window is the remainder.
-                (r1, r0) = (r0, low);
-                continue;
-            }
-            let (mut qhat, mut rhat, mut rhat_overflow) = if r1 >= v1 {
-                // The remainder invariant makes r1 == v1 here; the estimate is capped at 2^64 − 1.
-                let (r, o) = r0.overflowing_add(v1);
-                (u64::MAX, r, o)
-            } else {
-                let (q, r) = div_limb_normalized(r1, r0, &v);
-                (q, r, false)
-            };
-            // Now (r1, r0) = qhat · v1 + rhat, so the window minus qhat · (v1, v0) is (rhat, low) − qhat · v0.
-            if v0 == 0 {
-                (r1, r0) = (rhat, low);
-            } else {
-                let (mut p1, mut p0) = mul_u64_wide(qhat, v0);
-                // At most two corrections: while qhat · v0 > rhat · 2^64 + low, qhat is too large. Once rhat
-                // reaches 2^64 the window part exceeds any product, so qhat is exact.
-                while !rhat_overflow && (p1 > rhat || (p1 == rhat && p0 > low)) {
-                    qhat = qhat.wrapping_sub(1);
-                    // p > 0 is a multiple of v0, so subtracting v0 from it cannot go below 0.
-                    p1 = p1.wrapping_sub(u64::from(p0 < v0));
-                    p0 = p0.wrapping_sub(v0);
-                    (rhat, rhat_overflow) = rhat.overflowing_add(v1);
+        if d0.get() >> 32 == 0 {
+            // Short division, skipping leading zero limbs.
+            let mut rem = 0u64;
+            for (limb, q) in n.iter().zip(q.iter_mut()).rev() {
+                if rem == 0 && *limb == 0 {
+                    continue;
                 }
-                // The remainder is below the divisor, so computing it modulo 2^128 is exact (rhat may have
-                // overflowed into a 65th bit).
-                let (lo, borrow) = low.overflowing_sub(p0);
-                (r1, r0) = (rhat.wrapping_sub(p1).wrapping_sub(u64::from(borrow)), lo);
+                (*q, rem) = div_limb(rem, *limb, d0);
             }
+            return Some(rem != 0);
+        }
+        // The dividend's top non-zero limb (not 0: handled above).
+        let top = if n3 != 0 {
+            3
+        } else if n2 != 0 {
+            2
+        } else {
+            1
+        };
+        return Some(long_div_one(n, top, d0.get(), q));
+    }
+    Some(long_div_two(n, d0, d1, q))
+}
+
+/// Leading zeros of a non-zero `x` (below 64): its top bit isolated, then a de Bruijn multiply and a
+/// 64-entry table. BPF has no count-leading-zeros instruction, and `u64::leading_zeros` expands to a
+/// longer population count.
+#[inline(always)]
+fn leading_zeros(mut x: u64) -> u32 {
+    const DE_BRUIJN: u64 = 0x03F7_9D71_B4CB_0A89;
+    // The leading zeros of 2^k, indexed by the top six bits of 2^k · DE_BRUIJN (distinct for each k).
+    const TABLE: [u8; 64] = {
+        let mut t = [0u8; 64];
+        let mut k = 0;
+        while k < 64 {
+            t[((1u64 << k).wrapping_mul(DE_BRUIJN) >> 58) as usize] = 63 - k as u8;
+            k += 1;
+        }
+        t
+    };
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x |= x >> shift;
+    }
+    // All bits from the top one down are set: the top one alone is x − x / 2.
+    let top = x ^ (x >> 1);
+    u32::from(TABLE.get((top.wrapping_mul(DE_BRUIJN) >> 58) as usize).copied().unwrap_or(0))
+}
+
+/// `n / d` into `q` for a one-limb divisor `d >= 2^32` and a dividend whose top non-zero limb is `top`, and
+/// whether a remainder was dropped: the divisor and the dividend shifted so that the divisor's top bit is
+/// set (the quotient unchanged, the remainder shifted), then one [`div_limb_normalized`] per quotient limb
+/// from `top` down (the limbs above it are 0).
+///
+/// Out of line, with a loop whose trip count is only known at run time: unrolled, it would be four
+/// copies of `div_limb_normalized`.
+#[inline(never)]
+fn long_div_one(n: &[u64; 4], top: usize, d: u64, q: &mut [u64; 4]) -> bool {
+    // d >= 2^32, so s < 32 and `(x >> 1) >> (63 - s)` is `x >> (64 - s)` (0 when s == 0).
+    let s = leading_zeros(d) & 31;
+    let back = 63u32.wrapping_sub(s);
+    let v = Divisor::new(d << s);
+    // The remainder, below v: at first the bits shifted out of the top limb, below 2^s <= v.
+    let mut rem = (limb(n, top) >> 1) >> back;
+    let mut j = top.wrapping_add(1);
+    while j > 0 {
+        j = j.wrapping_sub(1);
+        // Limb j of the shifted dividend (below limb 0, `limb` reads 0).
+        let u = (limb(n, j) << s) | ((limb(n, j.wrapping_sub(1)) >> 1) >> back);
+        if rem == 0 && u < v.v {
+            // A zero quotient limb, and the limb is the remainder.
+            rem = u;
+            continue;
+        }
+        let (qj, r) = div_limb_normalized(rem, u, &v);
+        rem = r;
+        if let Some(q) = q.get_mut(j) {
+            *q = qj;
+        }
+    }
+    // The remainder is `rem >> s`: non-zero exactly when `rem` is.
+    rem != 0
+}
+
+/// `n[i]`, or 0 past its end.
+#[inline(always)]
+fn limb(n: &[u64], i: usize) -> u64 {
+    n.get(i).copied().unwrap_or(0)
+}
+
+/// `n / (d1 · 2^64 + d0)` into `q` for `d1 != 0`, and whether a remainder was dropped: Knuth's algorithm D on
+/// 64-bit limbs, the divisor and the dividend shifted so that the divisor's top bit is set (the quotient
+/// unchanged, the remainder shifted).
+///
+/// Each quotient limb is estimated from the top two limbs of the running remainder by
+/// [`div_limb_normalized`], then corrected against the low divisor limb on the three-limb window, which
+/// makes it exact (Knuth's test is exact when the divisor has two limbs): the remainder is the window minus
+/// a 128-bit product and never needs adding back.
+#[inline(always)]
+fn long_div_two(n: &[u64; 4], d0: u64, d1: u64, q: &mut [u64; 4]) -> bool {
+    let [n0, n1, n2, n3] = *n;
+    // d1 != 0, so s < 64; `(x >> 1) >> (63 - s)` is `x >> (64 - s)`, and 0 when s == 0.
+    let s = leading_zeros(d1) & 63;
+    let back = 63u32.wrapping_sub(s);
+    let carry = |x: u64| (x >> 1) >> back;
+    let (v1, v0) = ((d1 << s) | carry(d0), d0 << s);
+    let v = Divisor::new(v1);
+    // The dividend shifted left by s: `lows[j]` ends the window of quotient limb j.
+    let lows = [n0 << s, (n1 << s) | carry(n0), (n2 << s) | carry(n1)];
+    // The running remainder (r1, r0) stays below the divisor: at first it is the top of the dividend, below
+    // 2^s · 2^64 <= (v1, v0).
+    let (mut r1, mut r0) = (carry(n3), (n3 << s) | carry(n2));
+    let mut j = lows.len();
+    while j > 0 {
+        j = j.wrapping_sub(1);
+        let low = limb(&lows, j);
+        // Quotient limb j divides the window (r1, r0, low) by (v1, v0).
+        if r1 == 0 && (r0 < v1 || (r0 == v1 && low < v0)) {
+            // The window is below the divisor: a zero limb, and the window is the remainder.
+            (r1, r0) = (r0, low);
+            continue;
+        }
+        let (mut qhat, mut rhat, mut rhat_overflow) = if r1 >= v1 {
+            // The remainder invariant makes r1 == v1 here; the estimate is capped at 2^64 − 1.
+            let (r, o) = r0.overflowing_add(v1);
+            (u64::MAX, r, o)
+        } else {
+            let (q, r) = div_limb_normalized(r1, r0, &v);
+            (q, r, false)
+        };
+        // Now (r1, r0) = qhat · v1 + rhat, so the window minus qhat · (v1, v0) is (rhat, low) − qhat · v0.
+        let (mut p1, mut p0) = mul_u64_wide(qhat, v0);
+        // At most two corrections: while qhat · v0 > rhat · 2^64 + low, qhat is too large. Once rhat reaches
+        // 2^64 the window part exceeds any product, so qhat is exact.
+        while !rhat_overflow && (p1 > rhat || (p1 == rhat && p0 > low)) {
+            qhat = qhat.wrapping_sub(1);
+            // p > 0 is a multiple of v0, so subtracting v0 from it cannot go below 0.
+            p1 = p1.wrapping_sub(u64::from(p0 < v0));
+            p0 = p0.wrapping_sub(v0);
+            (rhat, rhat_overflow) = rhat.overflowing_add(v1);
+        }
+        // The remainder is below the divisor, so computing it modulo 2^128 is exact (rhat may have overflowed
+        // into a 65th bit).
+        let (lo, borrow) = low.overflowing_sub(p0);
+        (r1, r0) = (rhat.wrapping_sub(p1).wrapping_sub(u64::from(borrow)), lo);
+        if let Some(q) = q.get_mut(j) {
             *q = qhat;
         }
-        // The remainder is (r1, r0) shifted back by s: non-zero exactly when either limb is.
-        (Self(quotient), r1 | r0 != 0)
     }
+    // The remainder is (r1, r0) shifted back by s: non-zero exactly when either limb is.
+    r1 | r0 != 0
 }
 
 /// A normalized divisor limb (top bit set) and its two 32-bit digits.
