@@ -41,11 +41,12 @@
 use {
     super::liquidate::{
         require_distinct, require_fresh_obligation, require_fresh_reserve, require_token_mint, require_vault,
+        settle,
     },
     crate::{
         event,
         state::{clock, load, load_mut},
-        token::{market_authority_seeds, require_token_program, transfer, transfer_from_vault},
+        token::require_token_program,
         validation::{require_signer, require_writable},
     },
     ballast_interface::{
@@ -57,7 +58,7 @@ use {
         },
         state::{Market, Obligation, Reserve},
     },
-    pinocchio::{cpi::Signer, AccountView, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
     solana_address::address_eq,
 };
 
@@ -190,11 +191,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         event::emit(DELEVERAGE_ENDED_TAG, &log.ended);
     }
 
-    // 9. Tokens: the executor repays, then receives the redeemed collateral from the withdraw vault.
-    transfer(source, repay_vault, executor, log.step.repaid.get())?;
-    let bump = [market.authority_bump];
-    let seeds = market_authority_seeds(market_account.address(), &bump);
-    let signer = Signer::from(&seeds);
-    transfer_from_vault(withdraw_vault, destination, market_authority, log.step.received.get(), &signer)?;
-    Ok(())
+    // 9. Tokens: the executor repays, then receives the redeemed collateral from the withdraw vault (a
+    //    step's `received` is never zero).
+    let bump = market.authority_bump;
+    drop(market);
+    settle(accounts, bump, log.step.repaid.get(), log.step.received.get())
 }

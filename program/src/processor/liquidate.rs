@@ -270,18 +270,34 @@ pub(crate) fn execute(
     apply_repay(&mut repay, &plan);
     apply_withdraw(withdraw.as_deref_mut().unwrap_or(&mut repay), &plan);
     apply_to_obligation(&mut obligation, &plan);
-    let bump = [market.authority_bump];
+    let bump = market.authority_bump;
     drop(repay);
     drop(withdraw);
     drop(obligation);
     drop(market);
 
     // Token transfers: the repay in, the redeemed liquidity (less the protocol fee) out.
-    transfer(source, repay_vault, liquidator, plan.repay)?;
-    if plan.received > 0 {
-        let seeds = market_authority_seeds(market_account.address(), &bump);
+    settle(accounts, bump, plan.repay, plan.received)
+}
+
+/// The token movements that end a liquidation or a deleverage, whose accounts sit at the same positions
+/// (1 market, 4 payer, 5 source, 6 destination, 7 repay vault, 8 withdraw vault, 9 market authority):
+/// `repay` from the source into the repay vault, signed by the payer, then `received` (when non-zero) from
+/// the withdraw vault to the destination, signed by the market authority. One copy of the CPI code for
+/// both processors.
+#[inline(never)]
+pub(crate) fn settle(accounts: &[AccountView], bump: u8, repay: u64, received: u64) -> ProgramResult {
+    let [_, market, _, _, payer, source, destination, repay_vault, withdraw_vault, market_authority, ..] =
+        accounts
+    else {
+        return Err(BallastError::NotEnoughAccounts.into());
+    };
+    transfer(source, repay_vault, payer, repay)?;
+    if received > 0 {
+        let bump = [bump];
+        let seeds = market_authority_seeds(market.address(), &bump);
         let signer = Signer::from(&seeds);
-        transfer_from_vault(withdraw_vault, destination, market_authority, plan.received, &signer)?;
+        transfer_from_vault(withdraw_vault, destination, market_authority, received, &signer)?;
     }
     Ok(())
 }
