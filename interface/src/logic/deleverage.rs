@@ -15,10 +15,7 @@ use {
         error::BallastError,
         instruction::DeleverageSide,
         pod::{Flag, Le128, Le16, Le64},
-        state::{
-            DeleverageState, Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS,
-            MAX_DEPOSITS,
-        },
+        state::{DeleverageState, Obligation, Reserve},
     },
     ballast_math::{deleverage as math, health::Health, reserve as reserve_math, value, Fraction, MathError},
     bytemuck::{Pod, Zeroable},
@@ -775,30 +772,8 @@ fn write_step(
     Ok(())
 }
 
-/// Removes `deposits[index]`, shifting the later entries down so their order is kept.
-pub fn remove_deposit(obligation: &mut Obligation, index: usize) {
-    let count = usize::from(obligation.deposit_count).min(MAX_DEPOSITS);
-    if index >= count {
-        return;
-    }
-    obligation.deposits.copy_within(index.saturating_add(1)..count, index);
-    // count > index >= 0.
-    let last = count.saturating_sub(1);
-    obligation.deposits[last] = ObligationDeposit::default();
-    obligation.deposit_count = obligation.deposit_count.saturating_sub(1);
-}
-
-/// Removes `borrows[index]`, shifting the later entries down so their order is kept.
-pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
-    let count = usize::from(obligation.borrow_count).min(MAX_BORROWS);
-    if index >= count {
-        return;
-    }
-    obligation.borrows.copy_within(index.saturating_add(1)..count, index);
-    let last = count.saturating_sub(1);
-    obligation.borrows[last] = ObligationBorrow::default();
-    obligation.borrow_count = obligation.borrow_count.saturating_sub(1);
-}
+/// Removing an emptied entry keeps the order of the rest; one copy serves liquidations and deleverages.
+pub use super::liquidation::{remove_borrow, remove_deposit};
 
 #[cfg(test)]
 mod tests {

@@ -562,6 +562,7 @@ pub fn apply_to_obligation(obligation: &mut Obligation, plan: &LiquidationPlan) 
 }
 
 /// Removes a borrow and keeps the others in order (RefreshObligation takes the reserves in that order).
+#[inline(never)]
 pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
     let count = usize::from(obligation.borrow_count).min(MAX_BORROWS);
     if index >= count {
@@ -575,6 +576,7 @@ pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
 }
 
 /// Removes a deposit and keeps the others in order.
+#[inline(never)]
 pub fn remove_deposit(obligation: &mut Obligation, index: usize) {
     let count = usize::from(obligation.deposit_count).min(MAX_DEPOSITS);
     if index >= count {
