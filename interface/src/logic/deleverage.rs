@@ -497,16 +497,8 @@ fn end_into(
     *state = DeleverageState::default();
 }
 
-/// The obligation's cached health, as the last refresh left it.
-pub fn cached_health(obligation: &Obligation) -> Health {
-    Health {
-        deposited_value: Fraction::from_raw(obligation.deposited_value_sf.get()),
-        allowed_borrow_value: Fraction::from_raw(obligation.allowed_borrow_value_sf.get()),
-        unhealthy_borrow_value: Fraction::from_raw(obligation.unhealthy_borrow_value_sf.get()),
-        borrowed_value: Fraction::from_raw(obligation.borrowed_value_sf.get()),
-        debt_value_bf: Fraction::from_raw(obligation.debt_value_bf_sf.get()),
-    }
-}
+/// The obligation's cached health, as the last refresh left it (one definition for both modules).
+pub use super::liquidation::cached_health;
 
 /// The penalty rate of a step: `min(deleverage_penalty(..), 1 − LTV without borrow factors)`.
 pub fn step_penalty(

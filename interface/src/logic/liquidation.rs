@@ -76,6 +76,7 @@ pub enum LiquidationReason {
 }
 
 /// The obligation's health as its last refresh cached it.
+#[inline(always)]
 pub fn cached_health(obligation: &Obligation) -> Health {
     Health {
         deposited_value: Fraction::from_raw(obligation.deposited_value_sf.get()),
