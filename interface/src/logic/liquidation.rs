@@ -174,6 +174,7 @@ impl ReservePair<'_> {
     }
 }
 
+#[inline(always)]
 fn bps(value: u16) -> Fraction {
     Fraction::from_bps(u64::from(value))
 }
