@@ -221,7 +221,12 @@ fn bonus_at(
     unhealthy_ltv: Fraction,
     slots_liquidatable: u64,
 ) -> Fraction {
-    let escalation = config.escalation_per_slot.saturating_mul_int(slots_liquidatable);
+    // No slot yet (the usual first liquidation) escalates nothing: the product is skipped.
+    let escalation = if slots_liquidatable == 0 {
+        Fraction::ZERO
+    } else {
+        config.escalation_per_slot.saturating_mul_int(slots_liquidatable)
+    };
     let effective_min = config.min_bonus.saturating_add(escalation).min(config.max_bonus);
     let bonus = ltv.saturating_sub(unhealthy_ltv).max(effective_min).min(config.max_bonus);
     if bonus <= Fraction::ONE {
