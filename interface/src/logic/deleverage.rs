@@ -684,13 +684,20 @@ fn plan_step(
         return Err(BallastError::AmountTooSmall);
     }
     // Paying the rounded-up debt settles all of it; otherwise exactly what is paid.
-    let settled = Fraction::from_integer(repaid).min(debt);
+    let paid = Fraction::from_integer(repaid);
+    let settled = paid.min(debt);
     plan.repaid = repaid;
     plan.settled = settled;
     plan.remaining_debt = debt.checked_sub(settled)?;
 
     // What the executor receives: the settled debt's value times 1 + p, in withdraw liquidity, rounded down.
-    let settled_value = value::market_value_of_fraction(settled, repay_price, repay_decimals)?;
+    // A whole number of tokens is valued as an amount, which gives the same floor (the 2^60 scale cancels)
+    // with a narrower product.
+    let settled_value = if settled == paid {
+        value::market_value(repaid, repay_price, repay_decimals)?
+    } else {
+        value::market_value_of_fraction(settled, repay_price, repay_decimals)?
+    };
     let seize_value = math::seize_value_floor(settled_value, penalty)?;
     let received =
         value::amount_for_value_floor(seize_value, withdraw_price, withdraw_decimals)?.min(take_max);
@@ -855,6 +862,29 @@ mod tests {
     }
 
     const TOKEN: u64 = 1_000_000;
+
+    /// A whole number of tokens has the same value as an amount and as a Fraction: the step values the
+    /// settled debt through the cheaper `market_value` when it is whole.
+    #[test]
+    fn whole_settled_debt_values_as_an_amount() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2_000 {
+            let amount = next() >> (next() % 64);
+            let price = Fraction::from_raw(u128::from(next()) << (next() % 64));
+            let decimals = (next() % 20) as u8;
+            assert_eq!(
+                value::market_value(amount, price, decimals),
+                value::market_value_of_fraction(Fraction::from_integer(amount), price, decimals),
+                "{amount} {price:?} {decimals}"
+            );
+        }
+    }
 
     #[test]
     fn seed_threshold_penalty_cost_and_cap() {
