@@ -515,6 +515,7 @@ pub fn plan_into(request: &LiquidationRequest<'_>, plan: &mut LiquidationPlan) -
     Ok(())
 }
 
+#[inline(never)]
 fn raw_sub(stored: &mut crate::pod::Le128, amount: Fraction) {
     stored.set(stored.get().saturating_sub(amount.raw()));
 }
