@@ -247,17 +247,6 @@ fn bonus_at(
     bonus.min(Fraction::ONE.saturating_sub(ltv_no_bf))
 }
 
-/// `seized / ctokens` rounded up, as `Fraction::from_integer(seized).checked_div_ceil(from_integer(ctokens))`
-/// computes it (both are `ceil(seized · 2^60 / ctokens)` in raw units), through a division by the 64-bit
-/// `ctokens` and an exactness check instead of a division by a 124-bit raw value.
-fn ctoken_share_ceil(seized: u64, ctokens: u64) -> Result<Fraction, BallastError> {
-    let floor = Fraction::from_ratio(seized, ctokens)?;
-    if floor.checked_mul_int(ctokens)? == Fraction::from_integer(seized) {
-        return Ok(floor);
-    }
-    Ok(floor.checked_add(Fraction::EPSILON)?)
-}
-
 /// The terms a plan settles on: the market's for a liquidation, the owner's (already interpolated at the
 /// obligation's LTV) for a pre-liquidation.
 enum Terms<'a> {
@@ -503,7 +492,8 @@ pub fn plan_into(request: &LiquidationRequest<'_>, plan: &mut LiquidationPlan) -
     let seized_value = if seizure.seize_ctokens == collateral_ctokens {
         collateral_value
     } else {
-        let share = ctoken_share_ceil(seizure.seize_ctokens, collateral_ctokens)?;
+        let share = Fraction::from_integer(seizure.seize_ctokens)
+            .checked_div_ceil(Fraction::from_integer(collateral_ctokens))?;
         collateral_value.checked_mul_ceil(share)?.min(collateral_value)
     };
     plan.settled_value = settled_value;
@@ -679,32 +669,6 @@ mod tests {
     #![allow(clippy::arithmetic_side_effects)]
 
     use {super::*, ballast_math::liquidation::liquidation_bonus};
-
-    /// `ctoken_share_ceil` is the share `checked_div_ceil` gives, exact or not, at every width.
-    #[test]
-    fn ctoken_share_is_the_fraction_quotient() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let check = |seized: u64, ctokens: u64| {
-            let expected = Fraction::from_integer(seized).checked_div_ceil(Fraction::from_integer(ctokens));
-            assert_eq!(ctoken_share_ceil(seized, ctokens).ok(), expected.ok(), "{seized} / {ctokens}");
-        };
-        for (seized, ctokens) in
-            [(1, 1), (1, 3), (2, 4), (7, 7), (u64::MAX, u64::MAX), (1, u64::MAX), (u64::MAX - 1, u64::MAX)]
-        {
-            check(seized, ctokens);
-        }
-        for _ in 0..2_000 {
-            let ctokens = (next() >> (next() % 64)).max(1);
-            check((next() % ctokens).max(1), ctokens);
-            check(ctokens, ctokens);
-        }
-    }
 
     /// `bonus_at` agrees with `liquidation_bonus` at the health's LTVs, on both of its paths: debt well
     /// below, at, and above the bounds of the fast path, and without deposits.
