@@ -40,13 +40,12 @@
 
 use {
     super::liquidate::{
-        require_distinct, require_fresh_obligation, require_fresh_reserve, require_token_mint, require_vault,
-        settle,
+        require_distinct, require_fresh_obligation, require_fresh_reserve, require_vault, settle,
     },
     crate::{
         event,
         state::{clock, load, load_mut},
-        token::require_token_program,
+        token::{require_token_account_mint, require_token_program},
         validation::{require_signer, require_writable},
     },
     ballast_interface::{
@@ -118,8 +117,8 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     require_writable(withdraw_vault)?;
     require_writable(source)?;
     require_writable(destination)?;
-    require_token_mint(source, &repay_reserve.liquidity_mint)?;
-    require_token_mint(destination, &withdraw_reserve.liquidity_mint)?;
+    require_token_account_mint(source, &repay_reserve.liquidity_mint)?;
+    require_token_account_mint(destination, &withdraw_reserve.liquidity_mint)?;
     require_distinct(source, repay_vault)?;
     require_distinct(destination, repay_vault)?;
     require_distinct(destination, withdraw_vault)?;

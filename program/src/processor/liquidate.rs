@@ -48,7 +48,10 @@
 use {
     crate::{
         state::{clock, load, load_mut},
-        token::{market_authority_seeds, require_token_program, transfer, transfer_from_vault, SplToken},
+        token::{
+            market_authority_seeds, require_token_account_mint, require_token_program, transfer,
+            transfer_from_vault,
+        },
         validation::{require_signer, require_writable},
     },
     ballast_interface::{
@@ -148,28 +151,6 @@ pub(crate) fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), B
     }
 }
 
-/// Length of an SPL token account, and the offset of its `state` byte (0: uninitialized).
-const TOKEN_ACCOUNT_LEN: usize = 165;
-const TOKEN_ACCOUNT_STATE_OFFSET: usize = 108;
-
-/// An initialized SPL token account of `mint`: the checks and errors of `token::read_token_account`,
-/// without copying out the fields this instruction does not read.
-#[inline(never)]
-pub(crate) fn require_token_mint(account: &AccountView, mint: &Address) -> Result<(), BallastError> {
-    if !account.owned_by(&SplToken::ID) {
-        return Err(BallastError::InvalidTokenAccountOwner);
-    }
-    let data = account.try_borrow().map_err(|_| BallastError::InvalidTokenAccountOwner)?;
-    if data.len() != TOKEN_ACCOUNT_LEN || data[TOKEN_ACCOUNT_STATE_OFFSET] == 0 {
-        return Err(BallastError::InvalidTokenAccountOwner);
-    }
-    // The mint is the account's first 32 bytes.
-    if !address_eq(bytemuck::from_bytes::<Address>(&data[..32]), mint) {
-        return Err(BallastError::InvalidTokenAccountMint);
-    }
-    Ok(())
-}
-
 // Inlined into each processor: its slice arguments would otherwise take more registers than a BPF call has.
 #[inline(always)]
 pub(crate) fn execute(
@@ -234,8 +215,8 @@ pub(crate) fn execute(
         require_writable(destination)?;
         require_distinct(source, repay_vault)?;
         require_distinct(destination, withdraw_vault)?;
-        require_token_mint(source, &repay.liquidity_mint)?;
-        require_token_mint(destination, &withdraw_state.liquidity_mint)?;
+        require_token_account_mint(source, &repay.liquidity_mint)?;
+        require_token_account_mint(destination, &withdraw_state.liquidity_mint)?;
 
         // 7. The liquidation itself: reason, priority, bonus or incentive, amounts.
         let risk;
