@@ -732,9 +732,8 @@ fn write_step(
     // obligation's debt was rounded up against the reserve's total, so the subtraction saturates at 0.
     let available =
         repay_reserve.available_amount.get().checked_add(plan.repaid).ok_or(BallastError::MathOverflow)?;
-    let borrowed = Fraction::from_raw(repay_reserve.borrowed_amount_sf.get()).saturating_sub(plan.settled);
     repay_reserve.available_amount.set(available);
-    repay_reserve.borrowed_amount_sf.set(borrowed.raw());
+    super::liquidation::raw_sub(&mut repay_reserve.borrowed_amount_sf, plan.settled);
 
     // Withdraw reserve: the liquidity leaves the vault and the seized cTokens, burned when they were
     // deposited as collateral, leave the supply.

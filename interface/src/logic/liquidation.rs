@@ -505,9 +505,22 @@ pub fn plan_into(request: &LiquidationRequest<'_>, plan: &mut LiquidationPlan) -
     Ok(())
 }
 
+/// `stored − amount`, clamped at 0, on the two 64-bit halves: a compare of the high halves decides
+/// almost always, and the subtraction runs only when it is positive (fewer BPF instructions than
+/// `u128::saturating_sub`, which computes both the difference and the borrow before selecting).
 #[inline(never)]
-fn raw_sub(stored: &mut crate::pod::Le128, amount: Fraction) {
-    stored.set(stored.get().saturating_sub(amount.raw()));
+pub(crate) fn raw_sub(stored: &mut crate::pod::Le128, amount: Fraction) {
+    let value = stored.get();
+    let amount = amount.raw();
+    let (value_lo, value_hi) = (value as u64, (value >> 64) as u64);
+    let (amount_lo, amount_hi) = (amount as u64, (amount >> 64) as u64);
+    if value_hi < amount_hi || (value_hi == amount_hi && value_lo <= amount_lo) {
+        stored.set(0);
+        return;
+    }
+    let lo = value_lo.wrapping_sub(amount_lo);
+    let hi = value_hi.wrapping_sub(amount_hi).wrapping_sub(u64::from(value_lo < amount_lo));
+    stored.set(u128::from(hi) << 64 | u128::from(lo));
 }
 
 /// The repay reserve side: the settled debt leaves the borrowed total, the repaid liquidity joins the vault.
@@ -669,6 +682,38 @@ mod tests {
     #![allow(clippy::arithmetic_side_effects)]
 
     use {super::*, ballast_math::liquidation::liquidation_bonus};
+
+    /// `raw_sub` is `u128::saturating_sub`, on every arrangement of the halves.
+    #[test]
+    fn raw_sub_clamps_like_saturating_sub() {
+        let mut seed = 0x0bad_5eed_1234_5678u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let halves = [0u64, 1, 2, u64::MAX - 1, u64::MAX];
+        let check = |value: u128, amount: u128| {
+            let mut stored = crate::pod::Le128::new(value);
+            raw_sub(&mut stored, Fraction::from_raw(amount));
+            assert_eq!(stored.get(), value.saturating_sub(amount), "{value} - {amount}");
+        };
+        for a in halves {
+            for b in halves {
+                for c in halves {
+                    for d in halves {
+                        check(u128::from(a) << 64 | u128::from(b), u128::from(c) << 64 | u128::from(d));
+                    }
+                }
+            }
+        }
+        for _ in 0..2_000 {
+            let value = u128::from(next()) << 64 | u128::from(next());
+            check(value, value >> (next() % 128));
+            check(value >> (next() % 128), value);
+        }
+    }
 
     /// `bonus_at` agrees with `liquidation_bonus` at the health's LTVs, on both of its paths: debt well
     /// below, at, and above the bounds of the fast path, and without deposits.
