@@ -15,10 +15,7 @@ use {
         error::BallastError,
         instruction::DeleverageSide,
         pod::{Flag, Le128, Le16, Le64},
-        state::{
-            DeleverageState, Obligation, ObligationBorrow, ObligationDeposit, Reserve, MAX_BORROWS,
-            MAX_DEPOSITS,
-        },
+        state::{DeleverageState, Obligation, Reserve},
     },
     ballast_math::{deleverage as math, health::Health, reserve as reserve_math, value, Fraction, MathError},
     bytemuck::{Pod, Zeroable},
@@ -311,6 +308,22 @@ pub enum DeleverageOutcome {
     Step { step: Deleveraged, ended: Option<DeleverageEnded> },
 }
 
+/// What one [`deleverage_into`] call did; its events are in the [`DeleverageLog`] it was given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeleverageKind {
+    /// The target total was already at or under the cap: `ended` is set and nothing else changed.
+    Ended,
+    /// A step: `step` is set, and `ended` too when `step.ended` is 1.
+    Step,
+}
+
+/// The events of one [`deleverage_into`] call, written in place (the program logs them from there).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeleverageLog {
+    pub step: Deleveraged,
+    pub ended: DeleverageEnded,
+}
+
 /// Accounts of one [`deleverage`] step.
 pub struct DeleverageAccounts<'a> {
     pub obligation: &'a mut Obligation,
@@ -324,6 +337,7 @@ pub struct DeleverageAccounts<'a> {
 }
 
 /// The amounts of a step, computed before anything is written.
+#[derive(Default)]
 struct Plan {
     repaid: u64,
     settled: Fraction,
@@ -365,88 +379,126 @@ struct Plan {
 ///
 /// On success the obligation is marked stale, emptied entries are removed (keeping the order of the rest),
 /// and the side's state is cleared when the total is at or under the cap. Writes nothing on error.
-#[inline(never)]
 pub fn deleverage(
-    accounts: DeleverageAccounts<'_>,
+    mut accounts: DeleverageAccounts<'_>,
     params: &DeleverageParams,
 ) -> Result<DeleverageOutcome, BallastError> {
-    let DeleverageAccounts {
-        obligation,
-        obligation_address,
-        repay_reserve,
-        repay_reserve_address,
-        withdraw_reserve,
-        withdraw_reserve_address,
-    } = accounts;
+    let mut log = DeleverageLog::default();
+    Ok(match deleverage_into(&mut accounts, params, &mut log)? {
+        DeleverageKind::Ended => DeleverageOutcome::Ended(log.ended),
+        DeleverageKind::Step => {
+            DeleverageOutcome::Step { step: log.step, ended: (log.step.ended != 0).then_some(log.ended) }
+        }
+    })
+}
+
+/// [`deleverage`], with its events written into `log` rather than returned.
+///
+/// # Errors
+/// Those of [`deleverage`]; nothing is written on error.
+#[inline(never)]
+pub fn deleverage_into(
+    accounts: &mut DeleverageAccounts<'_>,
+    params: &DeleverageParams,
+    log: &mut DeleverageLog,
+) -> Result<DeleverageKind, BallastError> {
     let side = params.side;
-    let (target, target_address) = match side {
-        DeleverageSide::Supply => (&*withdraw_reserve, withdraw_reserve_address),
-        DeleverageSide::Borrow => (&*repay_reserve, repay_reserve_address),
+    let target = match side {
+        DeleverageSide::Supply => &*accounts.withdraw_reserve,
+        DeleverageSide::Borrow => &*accounts.repay_reserve,
     };
     if !is_active(target, side)? {
         return Err(BallastError::DeleverageNotActive);
     }
-    let state = *deleverage_state(target, side);
-    let total = side_total(target, side)?;
+    let state = deleverage_state(target, side);
     let cap = state.target_cap.get();
+    let margin_call_end = state.margin_call_end_slot.get();
+    let slots_per_bps = state.slots_per_bps.get();
+    let min_penalty_bps = state.min_penalty_bps.get();
+    // On the supply side the total is the withdraw reserve's total liquidity, which the step also
+    // converts its cTokens at: computed once.
+    let (total, withdraw_total) = match side {
+        DeleverageSide::Supply => {
+            let withdraw_total = reserve_total_liquidity(target)?;
+            (withdraw_total.to_u64_floor()?, Some(withdraw_total))
+        }
+        DeleverageSide::Borrow => (borrow_total(target)?, None),
+    };
     if total <= cap {
-        let target = match side {
-            DeleverageSide::Supply => withdraw_reserve,
-            DeleverageSide::Borrow => repay_reserve,
-        };
-        return Ok(DeleverageOutcome::Ended(end(target, target_address, side, total, ENDED_CAP_REACHED)));
+        end_into(&mut log.ended, accounts, side, total);
+        return Ok(DeleverageKind::Ended);
     }
     // total > cap, so the excess is positive.
     let excess = total.checked_sub(cap).ok_or(BallastError::MathOverflow)?;
 
-    let context =
-        PlanContext { repay_reserve_address, withdraw_reserve_address, state: &state, params, total, excess };
-    let plan = plan(obligation, repay_reserve, withdraw_reserve, &context)?;
+    let context = PlanContext {
+        repay_reserve_address: accounts.repay_reserve_address,
+        withdraw_reserve_address: accounts.withdraw_reserve_address,
+        params,
+        margin_call_end,
+        slots_per_bps,
+        min_penalty_bps,
+        total,
+        excess,
+        withdraw_total,
+    };
+    let mut plan = Plan::default();
+    plan_step(accounts.obligation, accounts.repay_reserve, accounts.withdraw_reserve, &context, &mut plan)?;
 
     // Writes. Every amount was checked above; the updates below cannot fail except on impossible overflows,
     // which are still checked and revert the whole instruction.
-    write_step(obligation, repay_reserve, withdraw_reserve, &plan)?;
+    write_step(accounts.obligation, accounts.repay_reserve, accounts.withdraw_reserve, &plan)?;
 
-    let (target, total_after) = match side {
-        DeleverageSide::Supply => {
-            let total_after = supply_total(withdraw_reserve)?;
-            (withdraw_reserve, total_after)
-        }
-        DeleverageSide::Borrow => {
-            let total_after = borrow_total(repay_reserve)?;
-            (repay_reserve, total_after)
-        }
+    let total_after = match side {
+        // The step took `received` out of the available liquidity and changed nothing else of the total, so
+        // the new total is `floor(total − received) = total − received`; below zero it fails as the total
+        // itself would.
+        DeleverageSide::Supply => total.checked_sub(plan.received).ok_or(BallastError::MathOverflow)?,
+        DeleverageSide::Borrow => borrow_total(accounts.repay_reserve)?,
     };
-    let ended =
-        (total_after <= cap).then(|| end(target, target_address, side, total_after, ENDED_CAP_REACHED));
-    let step = Deleveraged {
-        obligation: *obligation_address,
-        repay_reserve: *repay_reserve_address,
-        withdraw_reserve: *withdraw_reserve_address,
-        side: side as u8,
-        repaid: Le64::new(plan.repaid),
-        settled_sf: Le128::new(plan.settled.raw()),
-        received: Le64::new(plan.received),
-        seized_collateral: Le64::new(plan.seized),
-        penalty_sf: Le128::new(plan.penalty.raw()),
-        ltv_sf: Le128::new(plan.ltv.raw()),
-        deleverage_ltv_sf: Le128::new(plan.threshold.raw()),
-        total_after: Le64::new(total_after),
-        ended: u8::from(ended.is_some()),
-    };
-    Ok(DeleverageOutcome::Step { step, ended })
-}
-
-/// The obligation's cached health, as the last refresh left it.
-pub fn cached_health(obligation: &Obligation) -> Health {
-    Health {
-        deposited_value: Fraction::from_raw(obligation.deposited_value_sf.get()),
-        allowed_borrow_value: Fraction::from_raw(obligation.allowed_borrow_value_sf.get()),
-        unhealthy_borrow_value: Fraction::from_raw(obligation.unhealthy_borrow_value_sf.get()),
-        borrowed_value: Fraction::from_raw(obligation.borrowed_value_sf.get()),
-        debt_value_bf: Fraction::from_raw(obligation.debt_value_bf_sf.get()),
+    let ended = total_after <= cap;
+    if ended {
+        end_into(&mut log.ended, accounts, side, total_after);
     }
+    let step = &mut log.step;
+    step.obligation = *accounts.obligation_address;
+    step.repay_reserve = *accounts.repay_reserve_address;
+    step.withdraw_reserve = *accounts.withdraw_reserve_address;
+    step.side = side as u8;
+    step.repaid.set(plan.repaid);
+    step.settled_sf.set(plan.settled.raw());
+    step.received.set(plan.received);
+    step.seized_collateral.set(plan.seized);
+    step.penalty_sf.set(plan.penalty.raw());
+    step.ltv_sf.set(plan.ltv.raw());
+    step.deleverage_ltv_sf.set(plan.threshold.raw());
+    step.total_after.set(total_after);
+    step.ended = u8::from(ended);
+    Ok(DeleverageKind::Step)
 }
+
+/// [`end`] of the target side for [`deleverage_into`], written into `out`: the total reached the cap.
+fn end_into(
+    out: &mut DeleverageEnded,
+    accounts: &mut DeleverageAccounts<'_>,
+    side: DeleverageSide,
+    total: u64,
+) {
+    let (target, target_address) = match side {
+        DeleverageSide::Supply => (&mut *accounts.withdraw_reserve, accounts.withdraw_reserve_address),
+        DeleverageSide::Borrow => (&mut *accounts.repay_reserve, accounts.repay_reserve_address),
+    };
+    let state = &mut target.deleverage[side.index()];
+    out.reserve = *target_address;
+    out.side = side as u8;
+    out.reason = ENDED_CAP_REACHED;
+    out.total.set(total);
+    out.target_cap = state.target_cap;
+    *state = DeleverageState::default();
+}
+
+/// The obligation's cached health, as the last refresh left it (one definition for both modules).
+pub use super::liquidation::cached_health;
 
 /// The penalty rate of a step: `min(deleverage_penalty(..), 1 − LTV without borrow factors)`.
 pub fn step_penalty(
@@ -489,30 +541,34 @@ fn reserve_total_liquidity(reserve: &Reserve) -> Result<Fraction, MathError> {
     )
 }
 
-/// What [`plan`] needs besides the three accounts.
-#[derive(Clone, Copy)]
+/// What [`plan_step`] needs besides the three accounts.
 struct PlanContext<'a> {
     repay_reserve_address: &'a Address,
     withdraw_reserve_address: &'a Address,
-    state: &'a DeleverageState,
     params: &'a DeleverageParams,
+    margin_call_end: u64,
+    slots_per_bps: u64,
+    min_penalty_bps: u16,
     total: u64,
     excess: u64,
+    /// The withdraw reserve's total liquidity when the caller has it (the supply side).
+    withdraw_total: Option<Fraction>,
 }
 
-// Kept out of line (as are `deleverage` and `write_step`) so that each has its own stack frame: inlined into
-// one function they would exceed the 4 KiB SBF frame.
+// Kept out of line (as are `deleverage_into` and `write_step`) so that each has its own stack frame: inlined
+// into one function they would exceed the 4 KiB SBF frame.
 #[inline(never)]
-fn plan(
+fn plan_step(
     obligation: &Obligation,
     repay_reserve: &Reserve,
     withdraw_reserve: &Reserve,
     context: &PlanContext<'_>,
-) -> Result<Plan, BallastError> {
-    let PlanContext { repay_reserve_address, withdraw_reserve_address, state, params, total, excess } =
-        *context;
+    plan: &mut Plan,
+) -> Result<(), BallastError> {
+    let params = context.params;
+    let (total, excess) = (context.total, context.excess);
     let side = params.side;
-    let margin_call_end = state.margin_call_end_slot.get();
+    let margin_call_end = context.margin_call_end;
     if params.slot < margin_call_end {
         return Err(BallastError::MarginCallActive);
     }
@@ -520,8 +576,8 @@ fn plan(
     let since_end = params.slot.checked_sub(margin_call_end).ok_or(BallastError::MathOverflow)?;
 
     // The target asset, then the counterpart the step needs.
-    let deposit_index = obligation.find_deposit(withdraw_reserve_address);
-    let borrow_index = obligation.find_borrow(repay_reserve_address);
+    let deposit_index = obligation.find_deposit(context.withdraw_reserve_address);
+    let borrow_index = obligation.find_borrow(context.repay_reserve_address);
     let holds_deposit = deposit_index.is_some_and(|i| obligation.deposits[i].collateral_amount.get() > 0);
     let holds_borrow = borrow_index.is_some_and(|i| obligation.borrows[i].borrowed_amount_sf.get() > 0);
     let (target_held, counterpart_missing) = match side {
@@ -538,6 +594,8 @@ fn plan(
     };
     let deposit = &obligation.deposits[deposit_index];
     let borrow = &obligation.borrows[borrow_index];
+    plan.deposit_index = deposit_index;
+    plan.borrow_index = borrow_index;
 
     // Eligibility against the decaying threshold of the target asset.
     let target = match side {
@@ -549,13 +607,16 @@ fn plan(
     let threshold = math::deleverage_ltv(
         Fraction::from_bps(u64::from(target.config.liquidation_threshold_bps.get())),
         since_end,
-        state.slots_per_bps.get(),
+        context.slots_per_bps,
     );
     if !math::is_eligible(ltv, threshold) {
         return Err(BallastError::NotDeleverageable);
     }
-    let penalty = penalty_at(state.min_penalty_bps.get(), &health, ltv, since_end, params.penalty_cap_bps);
+    let penalty = penalty_at(context.min_penalty_bps, &health, ltv, since_end, params.penalty_cap_bps);
     let incentive = Fraction::ONE.checked_add(penalty)?;
+    plan.ltv = ltv;
+    plan.threshold = threshold;
+    plan.penalty = penalty;
 
     // The debt, brought up to the repay reserve's index (rounded up: the borrower owes it).
     let repay_index = Fraction::from_raw(repay_reserve.cumulative_borrow_index_sf.get());
@@ -567,7 +628,10 @@ fn plan(
     let debt_tokens = debt.to_u64_ceil()?;
 
     // The collateral the step may take, in withdraw-reserve liquidity (rounded down: the executor gets it).
-    let withdraw_total = reserve_total_liquidity(withdraw_reserve)?;
+    let withdraw_total = match context.withdraw_total {
+        Some(withdraw_total) => withdraw_total,
+        None => reserve_total_liquidity(withdraw_reserve)?,
+    };
     let withdraw_supply = withdraw_reserve.collateral_supply.get();
     let ctokens = deposit.collateral_amount.get();
     let deposit_liquidity =
@@ -620,11 +684,20 @@ fn plan(
         return Err(BallastError::AmountTooSmall);
     }
     // Paying the rounded-up debt settles all of it; otherwise exactly what is paid.
-    let settled = Fraction::from_integer(repaid).min(debt);
-    let remaining_debt = debt.checked_sub(settled)?;
+    let paid = Fraction::from_integer(repaid);
+    let settled = paid.min(debt);
+    plan.repaid = repaid;
+    plan.settled = settled;
+    plan.remaining_debt = debt.checked_sub(settled)?;
 
     // What the executor receives: the settled debt's value times 1 + p, in withdraw liquidity, rounded down.
-    let settled_value = value::market_value_of_fraction(settled, repay_price, repay_decimals)?;
+    // A whole number of tokens is valued as an amount, which gives the same floor (the 2^60 scale cancels)
+    // with a narrower product.
+    let settled_value = if settled == paid {
+        value::market_value(repaid, repay_price, repay_decimals)?
+    } else {
+        value::market_value_of_fraction(settled, repay_price, repay_decimals)?
+    };
     let seize_value = math::seize_value_floor(settled_value, penalty)?;
     let received =
         value::amount_for_value_floor(seize_value, withdraw_price, withdraw_decimals)?.min(take_max);
@@ -643,18 +716,9 @@ fn plan(
     if seized > ctokens {
         return Err(BallastError::WithdrawTooLarge);
     }
-    Ok(Plan {
-        repaid,
-        settled,
-        remaining_debt,
-        received,
-        seized,
-        penalty,
-        ltv,
-        threshold,
-        borrow_index,
-        deposit_index,
-    })
+    plan.received = received;
+    plan.seized = seized;
+    Ok(())
 }
 
 #[inline(never)]
@@ -668,9 +732,8 @@ fn write_step(
     // obligation's debt was rounded up against the reserve's total, so the subtraction saturates at 0.
     let available =
         repay_reserve.available_amount.get().checked_add(plan.repaid).ok_or(BallastError::MathOverflow)?;
-    let borrowed = Fraction::from_raw(repay_reserve.borrowed_amount_sf.get()).saturating_sub(plan.settled);
     repay_reserve.available_amount.set(available);
-    repay_reserve.borrowed_amount_sf.set(borrowed.raw());
+    super::liquidation::raw_sub(&mut repay_reserve.borrowed_amount_sf, plan.settled);
 
     // Withdraw reserve: the liquidity leaves the vault and the seized cTokens, burned when they were
     // deposited as collateral, leave the supply.
@@ -707,30 +770,8 @@ fn write_step(
     Ok(())
 }
 
-/// Removes `deposits[index]`, shifting the later entries down so their order is kept.
-pub fn remove_deposit(obligation: &mut Obligation, index: usize) {
-    let count = usize::from(obligation.deposit_count).min(MAX_DEPOSITS);
-    if index >= count {
-        return;
-    }
-    obligation.deposits.copy_within(index.saturating_add(1)..count, index);
-    // count > index >= 0.
-    let last = count.saturating_sub(1);
-    obligation.deposits[last] = ObligationDeposit::default();
-    obligation.deposit_count = obligation.deposit_count.saturating_sub(1);
-}
-
-/// Removes `borrows[index]`, shifting the later entries down so their order is kept.
-pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
-    let count = usize::from(obligation.borrow_count).min(MAX_BORROWS);
-    if index >= count {
-        return;
-    }
-    obligation.borrows.copy_within(index.saturating_add(1)..count, index);
-    let last = count.saturating_sub(1);
-    obligation.borrows[last] = ObligationBorrow::default();
-    obligation.borrow_count = obligation.borrow_count.saturating_sub(1);
-}
+/// Removing an emptied entry keeps the order of the rest; one copy serves liquidations and deleverages.
+pub use super::liquidation::{remove_borrow, remove_deposit};
 
 #[cfg(test)]
 mod tests {
@@ -820,6 +861,29 @@ mod tests {
     }
 
     const TOKEN: u64 = 1_000_000;
+
+    /// A whole number of tokens has the same value as an amount and as a Fraction: the step values the
+    /// settled debt through the cheaper `market_value` when it is whole.
+    #[test]
+    fn whole_settled_debt_values_as_an_amount() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2_000 {
+            let amount = next() >> (next() % 64);
+            let price = Fraction::from_raw(u128::from(next()) << (next() % 64));
+            let decimals = (next() % 20) as u8;
+            assert_eq!(
+                value::market_value(amount, price, decimals),
+                value::market_value_of_fraction(Fraction::from_integer(amount), price, decimals),
+                "{amount} {price:?} {decimals}"
+            );
+        }
+    }
 
     #[test]
     fn seed_threshold_penalty_cost_and_cap() {

@@ -26,14 +26,14 @@ use {
     ballast_math::{
         health::Health,
         liquidation::{
-            liquidation_bonus, max_repay_amount, max_repay_value, protocol_fee_ceil, settle_and_seize,
-            BonusConfig, CloseFactorConfig, SeizeInput,
+            max_repay_amount, max_repay_value, protocol_fee_ceil, settle_and_seize, BonusConfig,
+            CloseFactorConfig, SeizeInput, BAD_DEBT_LTV,
         },
         preliquidation::PreLiquidationParams,
         reserve::{collateral_to_liquidity_floor, rescale_debt_ceil, total_liquidity},
         Fraction,
     },
-    solana_address::Address,
+    solana_address::{address_eq, Address},
 };
 
 /// The market parameters a liquidation reads, as Fractions.
@@ -76,6 +76,7 @@ pub enum LiquidationReason {
 }
 
 /// The obligation's health as its last refresh cached it.
+#[inline(always)]
 pub fn cached_health(obligation: &Obligation) -> Health {
     Health {
         deposited_value: Fraction::from_raw(obligation.deposited_value_sf.get()),
@@ -158,45 +159,6 @@ pub struct LiquidationPlan {
     pub settled_value_bf: Fraction,
 }
 
-/// The legs of a liquidation and their current amounts.
-struct Legs {
-    borrow_index: usize,
-    deposit_index: usize,
-    debt: Fraction,
-    borrow_value: Fraction,
-    collateral_value: Fraction,
-    collateral_ctokens: u64,
-}
-
-#[inline(never)]
-fn legs(obligation: &Obligation, pair: &ReservePair<'_>) -> Result<Legs, BallastError> {
-    let borrow_index = obligation.find_borrow(pair.repay_address).ok_or(BallastError::BorrowNotFound)?;
-    let deposit_index =
-        obligation.find_deposit(pair.withdraw_address).ok_or(BallastError::DepositNotFound)?;
-    let borrow = &obligation.borrows[borrow_index];
-    let deposit = &obligation.deposits[deposit_index];
-    // The borrower owes the interest accrued since the refresh: rounded up.
-    let debt = rescale_debt_ceil(
-        Fraction::from_raw(borrow.borrowed_amount_sf.get()),
-        Fraction::from_raw(borrow.cumulative_borrow_index_sf.get()),
-        Fraction::from_raw(pair.repay.cumulative_borrow_index_sf.get()),
-    )?;
-    let borrow_value = Fraction::from_raw(borrow.market_value_sf.get());
-    let collateral_value = Fraction::from_raw(deposit.market_value_sf.get());
-    let collateral_ctokens = deposit.collateral_amount.get();
-    if debt.is_zero() || borrow_value.is_zero() || collateral_value.is_zero() || collateral_ctokens == 0 {
-        return Err(BallastError::LiquidationTooSmall);
-    }
-    Ok(Legs { borrow_index, deposit_index, debt, borrow_value, collateral_value, collateral_ctokens })
-}
-
-/// What the liquidator is allowed to settle and at which incentive.
-struct Terms {
-    debt_to_settle: Fraction,
-    incentive: Fraction,
-    full_liquidation: bool,
-}
-
 /// Addresses and state of the two reserves of a liquidation. `same` when they are one reserve.
 #[derive(Clone, Copy)]
 pub struct ReservePair<'a> {
@@ -208,13 +170,26 @@ pub struct ReservePair<'a> {
 
 impl ReservePair<'_> {
     pub fn same(&self) -> bool {
-        self.repay_address == self.withdraw_address
+        address_eq(self.repay_address, self.withdraw_address)
     }
 }
 
+#[inline(always)]
 fn bps(value: u16) -> Fraction {
     Fraction::from_bps(u64::from(value))
 }
+
+/// `value × bps`, rounded down; a factor of exactly 1 (10 000 bps, the usual borrow factor) skips the
+/// product, which it leaves unchanged.
+fn mul_bps(value: Fraction, factor_bps: u16) -> Result<Fraction, BallastError> {
+    if factor_bps == FULL_BPS {
+        return Ok(value);
+    }
+    Ok(value.checked_mul(bps(factor_bps))?)
+}
+
+/// 10 000 bps: `Fraction::from_bps` makes it exactly 1.
+const FULL_BPS: u16 = 10_000;
 
 /// The bonus configuration of a (debt, collateral) pair: the larger floor and the larger ceiling of the
 /// two reserves, the smaller bad-debt bonus, and the faster escalation.
@@ -234,6 +209,63 @@ pub fn bonus_config(repay: &Reserve, withdraw: &Reserve) -> BonusConfig {
     }
 }
 
+/// [`ballast_math::liquidation::liquidation_bonus`] at the health's LTVs, with the division of `ltv_no_bf` only when one of its two
+/// bounds may bind. The bonus without them, `b`, is final when `ltv_no_bf <= min(1 − b, 99 % − 2^-60)`: the
+/// bad-debt branch is not taken and `b <= 1 − ltv_no_bf`. As `ltv_no_bf = ceil(borrowed / deposited)` and
+/// the bound is on the fixed-point grid, `borrowed <= floor(deposited × bound)` implies it (with no
+/// deposits, only a zero debt passes, whose `ltv_no_bf` is 0).
+fn bonus_at(
+    config: &BonusConfig,
+    health: &Health,
+    ltv: Fraction,
+    unhealthy_ltv: Fraction,
+    slots_liquidatable: u64,
+) -> Fraction {
+    // No slot yet (the usual first liquidation) escalates nothing: the product is skipped.
+    let escalation = if slots_liquidatable == 0 {
+        Fraction::ZERO
+    } else {
+        config.escalation_per_slot.saturating_mul_int(slots_liquidatable)
+    };
+    let effective_min = config.min_bonus.saturating_add(escalation).min(config.max_bonus);
+    let bonus = ltv.saturating_sub(unhealthy_ltv).max(effective_min).min(config.max_bonus);
+    if bonus <= Fraction::ONE {
+        let bound = Fraction::ONE.saturating_sub(bonus).min(BAD_DEBT_LTV.saturating_sub(Fraction::EPSILON));
+        if health.borrowed_value <= health.deposited_value.saturating_mul(bound) {
+            return bonus;
+        }
+    }
+    // The two bounds of `liquidation_bonus`, in its order.
+    let ltv_no_bf = health.ltv_no_bf();
+    if ltv_no_bf >= BAD_DEBT_LTV {
+        return if ltv_no_bf < Fraction::ONE {
+            config.bad_debt_bonus.max(Fraction::ONE.saturating_sub(ltv_no_bf))
+        } else {
+            config.bad_debt_bonus
+        };
+    }
+    bonus.min(Fraction::ONE.saturating_sub(ltv_no_bf))
+}
+
+/// The terms a plan settles on: the market's for a liquidation, the owner's (already interpolated at the
+/// obligation's LTV) for a pre-liquidation.
+enum Terms<'a> {
+    Liquidation(&'a MarketRisk),
+    PreLiquidation { close_factor: Fraction, incentive: Fraction },
+}
+
+/// One liquidation or pre-liquidation to plan.
+#[derive(Clone, Copy)]
+pub struct LiquidationRequest<'a> {
+    pub obligation: &'a Obligation,
+    pub pair: ReservePair<'a>,
+    /// `Some` for `Liquidate` (the market's parameters), `None` for `PreLiquidate` (the owner's terms).
+    pub market: Option<&'a MarketRisk>,
+    pub slot: u64,
+    /// Liquidity of the pair's debt to repay; `u64::MAX`: as much as allowed.
+    pub requested: u64,
+}
+
 /// Plans a `Liquidate` of `requested` liquidity (`u64::MAX`: as much as allowed) of the pair's debt.
 ///
 /// # Errors
@@ -248,53 +280,10 @@ pub fn plan_liquidation(
     slot: u64,
     requested: u64,
 ) -> Result<LiquidationPlan, BallastError> {
-    let health = cached_health(obligation);
-    let reason = match liquidation_reason(&health, market) {
-        Ok(reason) => reason,
-        Err(_) if deleverage_reason(obligation, pair, health.ltv(), slot) => {
-            return Err(BallastError::ObligationDeleverageable)
-        }
-        Err(error) => return Err(error),
-    };
-    let legs = legs(obligation, pair)?;
-
-    match reason {
-        LiquidationReason::LtvExceeded => {
-            // The riskiest legs go first, except legs too small to be worth the ordering.
-            let borrow_factor = pair.repay.config.borrow_factor_bps.get();
-            if borrow_factor < obligation.highest_borrow_factor_bps.get()
-                && legs.borrow_value >= market.min_value_skip_bf_checks
-            {
-                return Err(BallastError::LiquidationPriorityViolation);
-            }
-            let threshold = pair.withdraw.config.liquidation_threshold_bps.get();
-            if threshold > obligation.lowest_liquidation_threshold_bps.get()
-                && legs.collateral_value >= market.min_value_skip_ltv_checks
-            {
-                return Err(BallastError::LiquidationPriorityViolation);
-            }
-        }
-    }
-
-    let ltv = health.ltv();
-    let since = obligation.liquidatable_since_slot.get();
-    let slots_liquidatable = if since == 0 { 0 } else { slot.saturating_sub(since) };
-    let bonus = liquidation_bonus(
-        &bonus_config(pair.repay, pair.withdraw),
-        ltv,
-        health.unhealthy_ltv(),
-        health.ltv_no_bf(),
-        slots_liquidatable,
-    );
-    let incentive = Fraction::ONE.checked_add(bonus)?;
-
-    let limit = max_repay_value(&market.close_factor, health.borrowed_value, legs.borrow_value, ltv);
-    let max_amount = max_repay_amount(legs.debt, legs.borrow_value, limit.max_value)?;
-    if limit.full_liquidation && Fraction::from_integer(requested) < legs.debt {
-        return Err(BallastError::RepayTooSmallForFullLiquidation);
-    }
-    let debt_to_settle = max_amount.min(Fraction::from_integer(requested));
-    finish(pair, &legs, &Terms { debt_to_settle, incentive, full_liquidation: limit.full_liquidation })
+    let mut plan = LiquidationPlan::default();
+    let request = LiquidationRequest { obligation, pair: *pair, market: Some(market), slot, requested };
+    plan_into(&request, &mut plan)?;
+    Ok(plan)
 }
 
 /// Plans a `PreLiquidate` of `requested` liquidity (`u64::MAX`: as much as allowed) of the pair's debt.
@@ -311,55 +300,157 @@ pub fn plan_pre_liquidation(
     pair: &ReservePair<'_>,
     requested: u64,
 ) -> Result<LiquidationPlan, BallastError> {
-    let terms = &obligation.pre_liquidation;
-    if !terms.enabled.is_on() {
-        return Err(BallastError::PreLiquidationDisabled);
-    }
-    let health = cached_health(obligation);
-    if health.is_liquidatable() {
-        return Err(BallastError::ObligationLiquidatable);
-    }
-    let params = PreLiquidationParams {
-        pre_ltv: bps(terms.pre_ltv_bps.get()),
-        liquidation_ltv: health.unhealthy_ltv(),
-        close_factor_start: bps(terms.close_factor_start_bps.get()),
-        close_factor_end: bps(terms.close_factor_end_bps.get()),
-        incentive_start: bps(terms.incentive_start_bps.get()),
-        incentive_end: bps(terms.incentive_end_bps.get()),
-    };
-    let (close_factor, incentive) = params.at(health.ltv()).ok_or(BallastError::NotPreLiquidatable)?;
-    // `at` returned a window, so liquidation_ltv > pre_ltv >= 0 and the division is defined.
-    let incentive = incentive.min(params.max_incentive()?).max(Fraction::ONE);
-    let legs = legs(obligation, pair)?;
-    // What a liquidator may repay is what it receives the right to: rounded down.
-    let max_amount = legs.debt.checked_mul(close_factor.min(Fraction::ONE))?;
-    let debt_to_settle = max_amount.min(Fraction::from_integer(requested));
-    finish(pair, &legs, &Terms { debt_to_settle, incentive, full_liquidation: false })
+    let mut plan = LiquidationPlan::default();
+    let request = LiquidationRequest { obligation, pair: *pair, market: None, slot: 0, requested };
+    plan_into(&request, &mut plan)?;
+    Ok(plan)
 }
 
-/// The tail shared by both plans: settle and seize, redeem, protocol fee, the value deltas, and every new
-/// reserve total checked.
+/// [`plan_liquidation`] (`request.market` set) or [`plan_pre_liquidation`], written into `plan`: every
+/// field is set on success, and `plan` holds no meaning after an error.
+///
+/// # Errors
+/// Those of [`plan_liquidation`] and [`plan_pre_liquidation`].
 #[inline(never)]
-fn finish(pair: &ReservePair<'_>, legs: &Legs, terms: &Terms) -> Result<LiquidationPlan, BallastError> {
-    let incentive = terms.incentive;
+pub fn plan_into(request: &LiquidationRequest<'_>, plan: &mut LiquidationPlan) -> Result<(), BallastError> {
+    let obligation = request.obligation;
+    let pair = &request.pair;
+    let requested = Fraction::from_integer(request.requested);
+    let health = cached_health(obligation);
+
+    // 1. Why the obligation may be taken, and on which terms: the pre-liquidation's close factor and
+    //    incentive come before the legs are looked up.
+    let terms = match request.market {
+        Some(market) => {
+            if let Err(error) = liquidation_reason(&health, market) {
+                if deleverage_reason(obligation, pair, health.ltv(), request.slot) {
+                    return Err(BallastError::ObligationDeleverageable);
+                }
+                return Err(error);
+            }
+            Terms::Liquidation(market)
+        }
+        None => {
+            let terms = &obligation.pre_liquidation;
+            if !terms.enabled.is_on() {
+                return Err(BallastError::PreLiquidationDisabled);
+            }
+            if health.is_liquidatable() {
+                return Err(BallastError::ObligationLiquidatable);
+            }
+            let params = PreLiquidationParams {
+                pre_ltv: bps(terms.pre_ltv_bps.get()),
+                liquidation_ltv: health.unhealthy_ltv(),
+                close_factor_start: bps(terms.close_factor_start_bps.get()),
+                close_factor_end: bps(terms.close_factor_end_bps.get()),
+                incentive_start: bps(terms.incentive_start_bps.get()),
+                incentive_end: bps(terms.incentive_end_bps.get()),
+            };
+            let (close_factor, incentive) =
+                params.at(health.ltv()).ok_or(BallastError::NotPreLiquidatable)?;
+            // `at` returned a window, so liquidation_ltv > pre_ltv >= 0 and the cap 1 / LT is defined. The
+            // incentive is within it exactly when incentive × LT <= 1 (1 is on the grid, so comparing the
+            // product rounded up is exact); only otherwise is the cap's division needed.
+            let within_cap = incentive
+                .checked_mul_ceil(params.liquidation_ltv)
+                .is_ok_and(|product| product <= Fraction::ONE);
+            let incentive = if within_cap { incentive } else { incentive.min(params.max_incentive()?) };
+            Terms::PreLiquidation { close_factor, incentive: incentive.max(Fraction::ONE) }
+        }
+    };
+
+    // 2. The legs and their current amounts.
+    let borrow_index = obligation.find_borrow(pair.repay_address).ok_or(BallastError::BorrowNotFound)?;
+    let deposit_index =
+        obligation.find_deposit(pair.withdraw_address).ok_or(BallastError::DepositNotFound)?;
+    let borrow = &obligation.borrows[borrow_index];
+    let deposit = &obligation.deposits[deposit_index];
+    // Each field of the plan is written as soon as it is known.
+    plan.borrow_index = borrow_index;
+    plan.deposit_index = deposit_index;
+    plan.borrow_index_sf = Fraction::from_raw(pair.repay.cumulative_borrow_index_sf.get());
+    // The borrower owes the interest accrued since the refresh: rounded up.
+    let debt = rescale_debt_ceil(
+        Fraction::from_raw(borrow.borrowed_amount_sf.get()),
+        Fraction::from_raw(borrow.cumulative_borrow_index_sf.get()),
+        plan.borrow_index_sf,
+    )?;
+    plan.debt = debt;
+    let borrow_value = Fraction::from_raw(borrow.market_value_sf.get());
+    let collateral_value = Fraction::from_raw(deposit.market_value_sf.get());
+    let collateral_ctokens = deposit.collateral_amount.get();
+    if debt.is_zero() || borrow_value.is_zero() || collateral_value.is_zero() || collateral_ctokens == 0 {
+        return Err(BallastError::LiquidationTooSmall);
+    }
+
+    // 3. What the liquidator may settle, and at which incentive.
+    let (debt_to_settle, incentive, full_liquidation) = match terms {
+        Terms::PreLiquidation { close_factor, incentive } => {
+            // What a liquidator may repay is what it receives the right to: rounded down.
+            let max_amount = debt.checked_mul(close_factor.min(Fraction::ONE))?;
+            (max_amount.min(requested), incentive, false)
+        }
+        Terms::Liquidation(market) => {
+            // The riskiest legs go first, except legs too small to be worth the ordering.
+            let borrow_factor = pair.repay.config.borrow_factor_bps.get();
+            if borrow_factor < obligation.highest_borrow_factor_bps.get()
+                && borrow_value >= market.min_value_skip_bf_checks
+            {
+                return Err(BallastError::LiquidationPriorityViolation);
+            }
+            let threshold = pair.withdraw.config.liquidation_threshold_bps.get();
+            if threshold > obligation.lowest_liquidation_threshold_bps.get()
+                && collateral_value >= market.min_value_skip_ltv_checks
+            {
+                return Err(BallastError::LiquidationPriorityViolation);
+            }
+
+            let ltv = health.ltv();
+            let since = obligation.liquidatable_since_slot.get();
+            let slots_liquidatable = if since == 0 { 0 } else { request.slot.saturating_sub(since) };
+            let bonus = bonus_at(
+                &bonus_config(pair.repay, pair.withdraw),
+                &health,
+                ltv,
+                health.unhealthy_ltv(),
+                slots_liquidatable,
+            );
+            let incentive = Fraction::ONE.checked_add(bonus)?;
+
+            let limit = max_repay_value(&market.close_factor, health.borrowed_value, borrow_value, ltv);
+            let max_amount = max_repay_amount(debt, borrow_value, limit.max_value)?;
+            if limit.full_liquidation && requested < debt {
+                return Err(BallastError::RepayTooSmallForFullLiquidation);
+            }
+            (max_amount.min(requested), incentive, limit.full_liquidation)
+        }
+    };
+    plan.incentive = incentive;
+
+    // 4. Settle and seize, redeem, protocol fee.
     let seizure = settle_and_seize(&SeizeInput {
-        borrowed_amount: legs.debt,
-        borrow_value: legs.borrow_value,
-        debt_to_settle: terms.debt_to_settle,
+        borrowed_amount: debt,
+        borrow_value,
+        debt_to_settle,
         incentive,
-        collateral_value: legs.collateral_value,
-        collateral_ctokens: legs.collateral_ctokens,
-        full_liquidation: terms.full_liquidation,
+        collateral_value,
+        collateral_ctokens,
+        full_liquidation,
     })?;
     if seizure.repay == 0 || seizure.seize_ctokens == 0 {
         return Err(BallastError::LiquidationTooSmall);
     }
+    plan.settle = seizure.settle;
+    plan.repay = seizure.repay;
+    plan.seize_ctokens = seizure.seize_ctokens;
 
     let withdraw = pair.withdraw;
+    let withdraw_available = withdraw.available_amount.get();
+    let withdraw_fees = Fraction::from_raw(withdraw.protocol_fees_sf.get());
     let total = total_liquidity(
-        withdraw.available_amount.get(),
+        withdraw_available,
         Fraction::from_raw(withdraw.borrowed_amount_sf.get()),
-        Fraction::from_raw(withdraw.protocol_fees_sf.get()),
+        withdraw_fees,
     )?;
     let supply = withdraw.collateral_supply.get();
     // The liquidator receives the redeemed liquidity: rounded down.
@@ -367,59 +458,69 @@ fn finish(pair: &ReservePair<'_>, legs: &Legs, terms: &Terms) -> Result<Liquidat
     if redeemed == 0 {
         return Err(BallastError::LiquidationTooSmall);
     }
-    let fee_rate = bps(withdraw.config.protocol_liquidation_fee_bps.get());
+    let config = &withdraw.config;
+    let fee_bps = config.protocol_liquidation_fee_bps.get();
     // The fee is owed by the liquidator: rounded up, and at least one unit whenever the protocol charges one.
-    let fee = protocol_fee_ceil(redeemed, incentive, fee_rate)?;
-    let fee = if fee_rate.is_zero() { fee } else { fee.max(1) }.min(redeemed);
+    // At a zero rate it is zero: `protocol_fee_ceil` cannot fail here (the incentive is at least 1).
+    let fee = if fee_bps == 0 {
+        0
+    } else {
+        protocol_fee_ceil(redeemed, incentive, bps(fee_bps))?.max(1).min(redeemed)
+    };
     let received = redeemed.checked_sub(fee).ok_or(BallastError::MathOverflow)?;
+    plan.redeemed = redeemed;
+    plan.protocol_fee = fee;
+    plan.received = received;
 
     // Every total the apply step writes, checked now so that the writes cannot fail.
     supply.checked_sub(seizure.seize_ctokens).ok_or(BallastError::MathOverflow)?;
     let available_after = if pair.same() {
-        withdraw.available_amount.get().checked_add(seizure.repay).and_then(|a| a.checked_sub(received))
+        withdraw_available.checked_add(seizure.repay).and_then(|a| a.checked_sub(received))
     } else {
         pair.repay.available_amount.get().checked_add(seizure.repay).ok_or(BallastError::MathOverflow)?;
-        withdraw.available_amount.get().checked_sub(received)
+        withdraw_available.checked_sub(received)
     };
     available_after.ok_or(BallastError::InsufficientLiquidity)?;
-    Fraction::from_raw(withdraw.protocol_fees_sf.get()).checked_add(Fraction::from_integer(fee))?;
+    withdraw_fees.checked_add(Fraction::from_integer(fee))?;
 
-    // Value deltas for the cached health.
-    let settled_value = if seizure.settle == legs.debt {
-        legs.borrow_value
+    // 5. Value deltas for the cached health.
+    let settled_value = if seizure.settle == debt {
+        borrow_value
     } else {
-        legs.borrow_value.checked_mul(seizure.settle.checked_div(legs.debt)?)?
+        borrow_value.checked_mul(seizure.settle.checked_div(debt)?)?
     };
-    let seized_value = if seizure.seize_ctokens == legs.collateral_ctokens {
-        legs.collateral_value
+    let seized_value = if seizure.seize_ctokens == collateral_ctokens {
+        collateral_value
     } else {
         let share = Fraction::from_integer(seizure.seize_ctokens)
-            .checked_div_ceil(Fraction::from_integer(legs.collateral_ctokens))?;
-        legs.collateral_value.checked_mul_ceil(share)?.min(legs.collateral_value)
+            .checked_div_ceil(Fraction::from_integer(collateral_ctokens))?;
+        collateral_value.checked_mul_ceil(share)?.min(collateral_value)
     };
-    let config = &withdraw.config;
-    Ok(LiquidationPlan {
-        borrow_index: legs.borrow_index,
-        deposit_index: legs.deposit_index,
-        debt: legs.debt,
-        borrow_index_sf: Fraction::from_raw(pair.repay.cumulative_borrow_index_sf.get()),
-        settle: seizure.settle,
-        repay: seizure.repay,
-        seize_ctokens: seizure.seize_ctokens,
-        redeemed,
-        protocol_fee: fee,
-        received,
-        incentive,
-        seized_value,
-        seized_allowed_value: seized_value.checked_mul_ceil(bps(config.loan_to_value_bps.get()))?,
-        seized_unhealthy_value: seized_value.checked_mul_ceil(bps(config.liquidation_threshold_bps.get()))?,
-        settled_value,
-        settled_value_bf: settled_value.checked_mul(bps(pair.repay.config.borrow_factor_bps.get()))?,
-    })
+    plan.settled_value = settled_value;
+    plan.settled_value_bf = mul_bps(settled_value, pair.repay.config.borrow_factor_bps.get())?;
+    plan.seized_value = seized_value;
+    plan.seized_allowed_value = seized_value.checked_mul_ceil(bps(config.loan_to_value_bps.get()))?;
+    plan.seized_unhealthy_value =
+        seized_value.checked_mul_ceil(bps(config.liquidation_threshold_bps.get()))?;
+    Ok(())
 }
 
-fn raw_sub(stored: &mut crate::pod::Le128, amount: Fraction) {
-    stored.set(stored.get().saturating_sub(amount.raw()));
+/// `stored − amount`, clamped at 0, on the two 64-bit halves: a compare of the high halves decides
+/// almost always, and the subtraction runs only when it is positive (fewer BPF instructions than
+/// `u128::saturating_sub`, which computes both the difference and the borrow before selecting).
+#[inline(never)]
+pub(crate) fn raw_sub(stored: &mut crate::pod::Le128, amount: Fraction) {
+    let value = stored.get();
+    let amount = amount.raw();
+    let (value_lo, value_hi) = (value as u64, (value >> 64) as u64);
+    let (amount_lo, amount_hi) = (amount as u64, (amount >> 64) as u64);
+    if value_hi < amount_hi || (value_hi == amount_hi && value_lo <= amount_lo) {
+        stored.set(0);
+        return;
+    }
+    let lo = value_lo.wrapping_sub(amount_lo);
+    let hi = value_hi.wrapping_sub(amount_hi).wrapping_sub(u64::from(value_lo < amount_lo));
+    stored.set(u128::from(hi) << 64 | u128::from(lo));
 }
 
 /// The repay reserve side: the settled debt leaves the borrowed total, the repaid liquidity joins the vault.
@@ -472,6 +573,7 @@ pub fn apply_to_obligation(obligation: &mut Obligation, plan: &LiquidationPlan) 
 }
 
 /// Removes a borrow and keeps the others in order (RefreshObligation takes the reserves in that order).
+#[inline(never)]
 pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
     let count = usize::from(obligation.borrow_count).min(MAX_BORROWS);
     if index >= count {
@@ -485,6 +587,7 @@ pub fn remove_borrow(obligation: &mut Obligation, index: usize) {
 }
 
 /// Removes a deposit and keeps the others in order.
+#[inline(never)]
 pub fn remove_deposit(obligation: &mut Obligation, index: usize) {
     let count = usize::from(obligation.deposit_count).min(MAX_DEPOSITS);
     if index >= count {
@@ -572,4 +675,110 @@ pub fn apply_cover_bad_debt_obligation(
         obligation.liquidatable_since_slot.set(0);
     }
     obligation.last_refresh_slot.set(0);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::arithmetic_side_effects)]
+
+    use {super::*, ballast_math::liquidation::liquidation_bonus};
+
+    /// `raw_sub` is `u128::saturating_sub`, on every arrangement of the halves.
+    #[test]
+    fn raw_sub_clamps_like_saturating_sub() {
+        let mut seed = 0x0bad_5eed_1234_5678u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let halves = [0u64, 1, 2, u64::MAX - 1, u64::MAX];
+        let check = |value: u128, amount: u128| {
+            let mut stored = crate::pod::Le128::new(value);
+            raw_sub(&mut stored, Fraction::from_raw(amount));
+            assert_eq!(stored.get(), value.saturating_sub(amount), "{value} - {amount}");
+        };
+        for a in halves {
+            for b in halves {
+                for c in halves {
+                    for d in halves {
+                        check(u128::from(a) << 64 | u128::from(b), u128::from(c) << 64 | u128::from(d));
+                    }
+                }
+            }
+        }
+        for _ in 0..2_000 {
+            let value = u128::from(next()) << 64 | u128::from(next());
+            check(value, value >> (next() % 128));
+            check(value >> (next() % 128), value);
+        }
+    }
+
+    /// `bonus_at` agrees with `liquidation_bonus` at the health's LTVs, on both of its paths: debt well
+    /// below, at, and above the bounds of the fast path, and without deposits.
+    #[test]
+    fn bonus_at_is_liquidation_bonus() {
+        let configs = [
+            BonusConfig {
+                min_bonus: Fraction::from_bps(500),
+                max_bonus: Fraction::from_bps(1_000),
+                bad_debt_bonus: Fraction::from_bps(99),
+                escalation_per_slot: Fraction::from_bps(1),
+            },
+            BonusConfig {
+                min_bonus: Fraction::from_bps(200),
+                max_bonus: Fraction::from_bps(15_000),
+                bad_debt_bonus: Fraction::ZERO,
+                escalation_per_slot: Fraction::ZERO,
+            },
+            BonusConfig {
+                min_bonus: Fraction::from_bps(40_000),
+                max_bonus: Fraction::from_bps(60_000),
+                bad_debt_bonus: Fraction::from_bps(300),
+                escalation_per_slot: Fraction::from_bps(7),
+            },
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let deposited_values = [0u64, 1, 1_000, 123_456_789];
+        let debt_bps =
+            [0u64, 1, 5_000, 8_500, 9_000, 9_499, 9_500, 9_501, 9_899, 9_900, 9_950, 10_000, 12_000];
+        for config in &configs {
+            for &deposited in &deposited_values {
+                for &bps in &debt_bps {
+                    for _ in 0..20 {
+                        let deposited_value = Fraction::from_integer(deposited);
+                        // The debt near `bps` of the deposits, a few raw units either side.
+                        let jitter = (next() % 64) as u128;
+                        let base = deposited_value.checked_mul(Fraction::from_bps(bps)).unwrap().raw();
+                        let borrowed = Fraction::from_raw((base + jitter).saturating_sub(32));
+                        let debt_bf =
+                            borrowed.checked_mul(Fraction::from_bps(10_000 + next() % 3_000)).unwrap();
+                        let health = Health {
+                            deposited_value,
+                            allowed_borrow_value: Fraction::ZERO,
+                            unhealthy_borrow_value: deposited_value
+                                .checked_mul(Fraction::from_bps(7_000 + next() % 2_000))
+                                .unwrap(),
+                            borrowed_value: borrowed,
+                            debt_value_bf: debt_bf,
+                        };
+                        let slots = next() % 400;
+                        let (ltv, unhealthy_ltv) = (health.ltv(), health.unhealthy_ltv());
+                        assert_eq!(
+                            bonus_at(config, &health, ltv, unhealthy_ltv, slots),
+                            liquidation_bonus(config, ltv, unhealthy_ltv, health.ltv_no_bf(), slots),
+                            "{config:?} {health:?} {slots}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

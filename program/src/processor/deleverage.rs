@@ -39,24 +39,25 @@
 //! withdraw reserve's liquidity).
 
 use {
+    super::liquidate::{
+        require_distinct, require_fresh_obligation, require_fresh_reserve, require_vault, settle,
+    },
     crate::{
         event,
-        state::{clock, load, load_mut, require_fresh_reserve, require_market},
-        token::{
-            market_authority_seeds, read_token_account, require_token_program, transfer, transfer_from_vault,
-        },
-        validation::{require_distinct, require_signer, require_writable},
+        state::{clock, load, load_mut},
+        token::{require_token_account_mint, require_token_program},
+        validation::{require_signer, require_writable},
     },
     ballast_interface::{
         error::BallastError,
         instruction::{parse_args, DeleverageArgs, DeleverageSide},
         logic::deleverage::{
-            deleverage, DeleverageAccounts, DeleverageOutcome, DeleverageParams, DELEVERAGED_TAG,
-            DELEVERAGE_ENDED_TAG,
+            deleverage_into, DeleverageAccounts, DeleverageKind, DeleverageLog, DeleverageParams,
+            DELEVERAGED_TAG, DELEVERAGE_ENDED_TAG,
         },
-        state::{Market, Obligation, Reserve, PRICE_LOADED},
+        state::{Market, Obligation, Reserve},
     },
-    pinocchio::{cpi::Signer, AccountView, ProgramResult},
+    pinocchio::{AccountView, ProgramResult},
     solana_address::address_eq,
 };
 
@@ -84,54 +85,40 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     // 3. Market, its authority, the token program.
     let market = load::<Market>(market_account, program_id)?;
-    if market_authority.address() != &market.authority {
+    if !address_eq(market_authority.address(), &market.authority) {
         return Err(BallastError::InvalidPda.into());
     }
     require_token_program(token_program)?;
 
-    // 4. Reserves: distinct, writable, of this market, refreshed in this slot with a loaded price.
+    // 4. Reserves: distinct, writable, of this market, refreshed in this slot with a loaded price. The
+    //    addresses are read through copies of the views, which stay readable while the data is borrowed.
     require_distinct(repay_reserve_account, withdraw_reserve_account)?;
     let slot = clock()?.slot;
-    let repay_reserve_address = *repay_reserve_account.address();
-    let withdraw_reserve_address = *withdraw_reserve_account.address();
+    let repay_key = *repay_reserve_account;
+    let withdraw_key = *withdraw_reserve_account;
+    let obligation_key = *obligation_account;
+    let (repay_reserve_address, withdraw_reserve_address) = (repay_key.address(), withdraw_key.address());
     let mut repay_reserve = load_mut::<Reserve>(repay_reserve_account, program_id)?;
     let mut withdraw_reserve = load_mut::<Reserve>(withdraw_reserve_account, program_id)?;
-    for reserve in [&*repay_reserve, &*withdraw_reserve] {
-        require_market(&reserve.market, market_account)?;
-        require_fresh_reserve(reserve, slot)?;
-        if reserve.price_status & PRICE_LOADED == 0 {
-            return Err(BallastError::PriceNotLoaded.into());
-        }
-    }
+    require_fresh_reserve(&repay_reserve, market_account, slot)?;
+    require_fresh_reserve(&withdraw_reserve, market_account, slot)?;
 
     // 5. Obligation: writable, of this market, refreshed in this slot with loaded prices (the LTV and the
     //    penalty come from its cached health).
-    let obligation_address = *obligation_account.address();
     let mut obligation = load_mut::<Obligation>(obligation_account, program_id)?;
-    if obligation.market != *market_account.address() {
-        return Err(BallastError::MarketMismatch.into());
-    }
-    if obligation.last_refresh_slot.get() != slot {
-        return Err(BallastError::ObligationStale.into());
-    }
-    if obligation.price_status & PRICE_LOADED == 0 {
-        return Err(BallastError::PriceNotLoaded.into());
-    }
+    require_fresh_obligation(&obligation, market_account, slot)?;
 
     // 6. Vaults are the reserves' own; the executor's accounts hold the right mints and are not vaults (a
     //    vault paying itself would leave its balance while the reserve's available amount moves).
-    if repay_vault.address() != &repay_reserve.liquidity_vault
-        || withdraw_vault.address() != &withdraw_reserve.liquidity_vault
-    {
-        return Err(BallastError::InvalidVault.into());
-    }
+    require_vault(repay_vault, &repay_reserve.liquidity_vault)?;
+    require_vault(withdraw_vault, &withdraw_reserve.liquidity_vault)?;
     // Every token account moves tokens: refused here with its own error rather than by the runtime.
     require_writable(repay_vault)?;
     require_writable(withdraw_vault)?;
     require_writable(source)?;
     require_writable(destination)?;
-    read_token_account(source, &repay_reserve.liquidity_mint)?;
-    read_token_account(destination, &withdraw_reserve.liquidity_mint)?;
+    require_token_account_mint(source, &repay_reserve.liquidity_mint)?;
+    require_token_account_mint(destination, &withdraw_reserve.liquidity_mint)?;
     require_distinct(source, repay_vault)?;
     require_distinct(destination, repay_vault)?;
     require_distinct(destination, withdraw_vault)?;
@@ -143,67 +130,69 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
         .max_liquidation_bonus_bps
         .get()
         .min(withdraw_reserve.config.max_liquidation_bonus_bps.get());
-    let held =
-        obligation.deposits().iter().map(|d| d.reserve).chain(obligation.borrows().iter().map(|b| b.reserve));
+    let held = obligation
+        .deposits()
+        .iter()
+        .map(|d| &d.reserve)
+        .chain(obligation.borrows().iter().map(|b| &b.reserve));
     // Clients pass the other reserves in the obligation's order, so the next one is looked at first and the
-    // search over all of them (word-wise address compares) only runs for another order.
+    // search over all of them only runs for another order.
     let mut next = 0usize;
     for reserve_address in held {
-        if address_eq(&reserve_address, &repay_reserve_address)
-            || address_eq(&reserve_address, &withdraw_reserve_address)
+        if address_eq(reserve_address, repay_reserve_address)
+            || address_eq(reserve_address, withdraw_reserve_address)
         {
             continue;
         }
         let in_order =
-            other_reserves.get(next).filter(|account| address_eq(account.address(), &reserve_address));
+            other_reserves.get(next).filter(|account| address_eq(account.address(), reserve_address));
         next = next.saturating_add(1);
         let account = match in_order {
             Some(account) => account,
             None => other_reserves
                 .iter()
-                .find(|account| address_eq(account.address(), &reserve_address))
+                .find(|account| address_eq(account.address(), reserve_address))
                 .ok_or(BallastError::ObligationReserveMismatch)?,
         };
         let reserve = load::<Reserve>(account, program_id)?;
-        require_market(&reserve.market, market_account)?;
+        if !address_eq(&reserve.market, market_account.address()) {
+            return Err(BallastError::MarketMismatch.into());
+        }
         penalty_cap_bps = penalty_cap_bps.min(reserve.config.max_liquidation_bonus_bps.get());
     }
 
     // 8. The step: eligibility, penalty and amounts, all checked before the state is written.
     let params =
         DeleverageParams { side, slot, max_repay, min_received: args.min_received.get(), penalty_cap_bps };
-    let outcome = deleverage(
-        DeleverageAccounts {
+    let mut log = DeleverageLog::default();
+    let kind = deleverage_into(
+        &mut DeleverageAccounts {
             obligation: &mut obligation,
-            obligation_address: &obligation_address,
+            obligation_address: obligation_key.address(),
             repay_reserve: &mut repay_reserve,
-            repay_reserve_address: &repay_reserve_address,
+            repay_reserve_address,
             withdraw_reserve: &mut withdraw_reserve,
-            withdraw_reserve_address: &withdraw_reserve_address,
+            withdraw_reserve_address,
         },
         &params,
+        &mut log,
     )?;
     drop(obligation);
     drop(repay_reserve);
     drop(withdraw_reserve);
 
-    let (step, ended) = match outcome {
-        DeleverageOutcome::Ended(ended) => {
-            event::emit(DELEVERAGE_ENDED_TAG, &ended);
-            return Ok(());
-        }
-        DeleverageOutcome::Step { step, ended } => (step, ended),
-    };
-    event::emit(DELEVERAGED_TAG, &step);
-    if let Some(ended) = ended {
-        event::emit(DELEVERAGE_ENDED_TAG, &ended);
+    if kind == DeleverageKind::Ended {
+        event::emit(DELEVERAGE_ENDED_TAG, &log.ended);
+        return Ok(());
+    }
+    event::emit(DELEVERAGED_TAG, &log.step);
+    if log.step.ended != 0 {
+        event::emit(DELEVERAGE_ENDED_TAG, &log.ended);
     }
 
-    // 9. Tokens: the executor repays, then receives the redeemed collateral from the withdraw vault.
-    transfer(source, repay_vault, executor, step.repaid.get())?;
-    let bump = [market.authority_bump];
-    let seeds = market_authority_seeds(market_account.address(), &bump);
-    let signer = Signer::from(&seeds);
-    transfer_from_vault(withdraw_vault, destination, market_authority, step.received.get(), &signer)?;
-    Ok(())
+    // 9. Tokens: the executor repays, then receives the redeemed collateral from the withdraw vault (a
+    //    step's `received` is never zero).
+    let bump = market.authority_bump;
+    drop(market);
+    settle(accounts, bump, log.step.repaid.get(), log.step.received.get())
 }

@@ -47,22 +47,24 @@
 
 use {
     crate::{
-        state::{clock, load, load_mut, require_fresh_reserve, require_market},
+        state::{clock, load, load_mut},
         token::{
-            market_authority_seeds, read_token_account, require_token_program, transfer, transfer_from_vault,
+            market_authority_seeds, require_token_account_mint, require_token_program, transfer,
+            transfer_from_vault,
         },
-        validation::{require_distinct, require_signer, require_writable},
+        validation::{require_signer, require_writable},
     },
     ballast_interface::{
         error::BallastError,
         instruction::{parse_args, LiquidateArgs},
         logic::liquidation::{
-            apply_repay, apply_to_obligation, apply_withdraw, plan_liquidation, plan_pre_liquidation,
-            LiquidationPlan, MarketRisk, ReservePair,
+            apply_repay, apply_to_obligation, apply_withdraw, plan_into, LiquidationPlan, LiquidationRequest,
+            MarketRisk, ReservePair,
         },
         state::{Market, Obligation, Reserve, PRICE_LOADED},
     },
     pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
+    solana_address::address_eq,
 };
 
 /// Which of the two instructions runs; they share accounts, checks and effects.
@@ -91,6 +93,38 @@ pub(crate) fn execute_call(call: &mut Call<'_>) -> ProgramResult {
     execute(&crate::ID, call.accounts, call.data, call.mode)
 }
 
+/// The obligation of a liquidation or a deleverage: of this market, refreshed in `slot`, prices loaded.
+#[inline(never)]
+pub(crate) fn require_fresh_obligation(
+    obligation: &Obligation,
+    market: &AccountView,
+    slot: u64,
+) -> Result<(), BallastError> {
+    if !address_eq(&obligation.market, market.address()) {
+        return Err(BallastError::MarketMismatch);
+    }
+    if obligation.last_refresh_slot.get() != slot {
+        return Err(BallastError::ObligationStale);
+    }
+    require_price_loaded(obligation.price_status)
+}
+
+/// A reserve of a liquidation or a deleverage: of this market, refreshed in `slot`, price loaded.
+#[inline(never)]
+pub(crate) fn require_fresh_reserve(
+    reserve: &Reserve,
+    market: &AccountView,
+    slot: u64,
+) -> Result<(), BallastError> {
+    if !address_eq(&reserve.market, market.address()) {
+        return Err(BallastError::MarketMismatch);
+    }
+    if reserve.last_update_slot.get() != slot {
+        return Err(BallastError::ReserveStale);
+    }
+    require_price_loaded(reserve.price_status)
+}
+
 fn require_price_loaded(status: u8) -> Result<(), BallastError> {
     if status & PRICE_LOADED != 0 {
         Ok(())
@@ -99,17 +133,21 @@ fn require_price_loaded(status: u8) -> Result<(), BallastError> {
     }
 }
 
-fn require_reserve(reserve: &Reserve, market: &AccountView, slot: u64) -> Result<(), BallastError> {
-    require_market(&reserve.market, market)?;
-    require_fresh_reserve(reserve, slot)?;
-    require_price_loaded(reserve.price_status)
-}
-
-fn require_vault(vault: &AccountView, expected: &Address) -> Result<(), BallastError> {
-    if vault.address() == expected {
+/// `vault` is the reserve's liquidity vault.
+pub(crate) fn require_vault(vault: &AccountView, expected: &Address) -> Result<(), BallastError> {
+    if address_eq(vault.address(), expected) {
         Ok(())
     } else {
         Err(BallastError::InvalidVault)
+    }
+}
+
+/// `a` and `b` are different accounts.
+pub(crate) fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), BallastError> {
+    if address_eq(a.address(), b.address()) {
+        Err(BallastError::DuplicateAccount)
+    } else {
+        Ok(())
     }
 }
 
@@ -143,33 +181,29 @@ pub(crate) fn execute(
 
     // 4. Obligation: of this market, refreshed in this slot with loaded prices.
     let mut obligation = load_mut::<Obligation>(obligation_account, program_id)?;
-    if obligation.market != *market_account.address() {
-        return Err(BallastError::MarketMismatch.into());
-    }
-    if obligation.last_refresh_slot.get() != slot {
-        return Err(BallastError::ObligationStale.into());
-    }
-    require_price_loaded(obligation.price_status)?;
+    require_fresh_obligation(&obligation, market_account, slot)?;
 
     // 5. Reserves: of this market, refreshed in this slot with loaded prices. The same reserve on both sides
-    //    is borrowed once.
-    let repay_address = *repay_account.address();
-    let withdraw_address = *withdraw_account.address();
-    let same = repay_address == withdraw_address;
+    //    is borrowed once. The addresses are read through copies of the views, which stay readable while
+    //    the accounts' data is borrowed.
+    let repay_key = *repay_account;
+    let withdraw_key = *withdraw_account;
+    let same = address_eq(repay_key.address(), withdraw_key.address());
     let mut repay = load_mut::<Reserve>(repay_account, program_id)?;
     let mut withdraw = if same { None } else { Some(load_mut::<Reserve>(withdraw_account, program_id)?) };
-    require_reserve(&repay, market_account, slot)?;
+    require_fresh_reserve(&repay, market_account, slot)?;
     if let Some(withdraw) = withdraw.as_deref() {
-        require_reserve(withdraw, market_account, slot)?;
+        require_fresh_reserve(withdraw, market_account, slot)?;
     }
 
     // 6. Token accounts: the SPL Token program, the market authority, the reserves' own vaults, and the
     //    liquidator's accounts of the right mints, distinct from the vaults.
     require_token_program(token_program)?;
-    if market_authority.address() != &market.authority {
+    if !address_eq(market_authority.address(), &market.authority) {
         return Err(BallastError::InvalidPda.into());
     }
-    let plan: LiquidationPlan = {
+    let mut plan = LiquidationPlan::default();
+    {
         let withdraw_state: &Reserve = withdraw.as_deref().unwrap_or(&repay);
         require_vault(repay_vault, &repay.liquidity_vault)?;
         require_vault(withdraw_vault, &withdraw_state.liquidity_vault)?;
@@ -181,23 +215,32 @@ pub(crate) fn execute(
         require_writable(destination)?;
         require_distinct(source, repay_vault)?;
         require_distinct(destination, withdraw_vault)?;
-        read_token_account(source, &repay.liquidity_mint)?;
-        read_token_account(destination, &withdraw_state.liquidity_mint)?;
+        require_token_account_mint(source, &repay.liquidity_mint)?;
+        require_token_account_mint(destination, &withdraw_state.liquidity_mint)?;
 
         // 7. The liquidation itself: reason, priority, bonus or incentive, amounts.
-        let pair = ReservePair {
-            repay_address: &repay_address,
-            repay: &repay,
-            withdraw_address: &withdraw_address,
-            withdraw: withdraw_state,
-        };
-        match mode {
+        let risk;
+        let market_risk = match mode {
             Mode::Liquidate => {
-                plan_liquidation(&obligation, &pair, &MarketRisk::from_market(&market), slot, requested)?
+                risk = MarketRisk::from_market(&market);
+                Some(&risk)
             }
-            Mode::PreLiquidate => plan_pre_liquidation(&obligation, &pair, requested)?,
-        }
-    };
+            Mode::PreLiquidate => None,
+        };
+        let request = LiquidationRequest {
+            obligation: &obligation,
+            pair: ReservePair {
+                repay_address: repay_key.address(),
+                repay: &repay,
+                withdraw_address: withdraw_key.address(),
+                withdraw: withdraw_state,
+            },
+            market: market_risk,
+            slot,
+            requested,
+        };
+        plan_into(&request, &mut plan)?;
+    }
 
     // 8. Slippage.
     if plan.received < args.min_received.get() {
@@ -206,24 +249,36 @@ pub(crate) fn execute(
 
     // State writes.
     apply_repay(&mut repay, &plan);
-    match withdraw.as_deref_mut() {
-        Some(withdraw) => apply_withdraw(withdraw, &plan),
-        None => apply_withdraw(&mut repay, &plan),
-    }
+    apply_withdraw(withdraw.as_deref_mut().unwrap_or(&mut repay), &plan);
     apply_to_obligation(&mut obligation, &plan);
-    let bump = [market.authority_bump];
-    let market_address = *market_account.address();
+    let bump = market.authority_bump;
     drop(repay);
     drop(withdraw);
     drop(obligation);
     drop(market);
 
     // Token transfers: the repay in, the redeemed liquidity (less the protocol fee) out.
-    transfer(source, repay_vault, liquidator, plan.repay)?;
-    if plan.received > 0 {
-        let seeds = market_authority_seeds(&market_address, &bump);
+    settle(accounts, bump, plan.repay, plan.received)
+}
+
+/// The token movements that end a liquidation or a deleverage, whose accounts sit at the same positions
+/// (1 market, 4 payer, 5 source, 6 destination, 7 repay vault, 8 withdraw vault, 9 market authority):
+/// `repay` from the source into the repay vault, signed by the payer, then `received` (when non-zero) from
+/// the withdraw vault to the destination, signed by the market authority. One copy of the CPI code for
+/// both processors.
+#[inline(never)]
+pub(crate) fn settle(accounts: &[AccountView], bump: u8, repay: u64, received: u64) -> ProgramResult {
+    let [_, market, _, _, payer, source, destination, repay_vault, withdraw_vault, market_authority, ..] =
+        accounts
+    else {
+        return Err(BallastError::NotEnoughAccounts.into());
+    };
+    transfer(source, repay_vault, payer, repay)?;
+    if received > 0 {
+        let bump = [bump];
+        let seeds = market_authority_seeds(market.address(), &bump);
         let signer = Signer::from(&seeds);
-        transfer_from_vault(withdraw_vault, destination, market_authority, plan.received, &signer)?;
+        transfer_from_vault(withdraw_vault, destination, market_authority, received, &signer)?;
     }
     Ok(())
 }
