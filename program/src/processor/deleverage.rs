@@ -39,14 +39,12 @@
 //! withdraw reserve's liquidity).
 
 use {
-    super::liquidate::{
-        require_distinct, require_fresh_obligation, require_fresh_reserve, require_vault, settle,
-    },
+    super::liquidate::{require_fresh_obligation, require_fresh_reserve, require_vault, settle},
     crate::{
         event,
         state::{clock, load, load_mut},
         token::{require_token_account_mint, require_token_program},
-        validation::{require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_writable},
     },
     ballast_interface::{
         error::BallastError,

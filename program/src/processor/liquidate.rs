@@ -52,7 +52,7 @@ use {
             market_authority_seeds, require_token_account_mint, require_token_program, transfer,
             transfer_from_vault,
         },
-        validation::{require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_writable},
     },
     ballast_interface::{
         error::BallastError,
@@ -139,15 +139,6 @@ pub(crate) fn require_vault(vault: &AccountView, expected: &Address) -> Result<(
         Ok(())
     } else {
         Err(BallastError::InvalidVault)
-    }
-}
-
-/// `a` and `b` are different accounts.
-pub(crate) fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), BallastError> {
-    if address_eq(a.address(), b.address()) {
-        Err(BallastError::DuplicateAccount)
-    } else {
-        Ok(())
     }
 }
 
