@@ -6,12 +6,9 @@
 //! The curve keeps a fixed `[(u32, u32); 11]` plus a count so that account layouts can store the raw
 //! points and rebuild (and re-validate) the curve with [`BorrowRateCurve::from_stored`].
 
-use core::num::{NonZeroU32, NonZeroU64};
+use core::num::NonZeroU32;
 
-use crate::{
-    wide::{self, Wide},
-    Fraction, MathError,
-};
+use crate::{wide, Fraction, MathError};
 
 /// Most points a curve may have.
 pub const MAX_POINTS: usize = 11;
@@ -93,8 +90,11 @@ impl BorrowRateCurve {
     /// exact floor of the interpolated rate and is monotone in `utilization`.
     #[inline(never)]
     pub fn borrow_rate(&self, utilization: Fraction) -> Fraction {
-        // Utilization in bps with 60 fractional bits: at most 10 000 · 2^60 < 2^74.
-        let u = utilization.min(Fraction::ONE).saturating_mul_int(u64::from(FULL_BPS)).raw();
+        // Utilization in bps with 60 fractional bits: at most 10 000 · 2^60 < 2^74. The clamped utilization
+        // is at most 2^60, so it is its low limb.
+        let (u_hi, u_lo) =
+            wide::mul_u64_wide(utilization.min(Fraction::ONE).raw() as u64, u64::from(FULL_BPS));
+        let u = wide::join([u_lo, u_hi]);
         let mut rate_bps = self.points().last().map_or(0, |p| u128::from(p.1) << Fraction::BITS);
         for w in self.points().windows(2) {
             let [(u0, r0), (u1, r1)] = *w else { continue };
@@ -102,12 +102,14 @@ impl BorrowRateCurve {
                 continue;
             }
             // Points validate u0 < u1 and r0 <= r1, so the width is >= 1 and the rise is non-negative.
-            let width = NonZeroU64::new(u64::from(u1.saturating_sub(u0)));
+            let width = NonZeroU32::new(u1.saturating_sub(u0));
             let offset = u.saturating_sub(u128::from(u0) << Fraction::BITS);
-            let rise = u128::from(r1.saturating_sub(r0));
+            let rise = u64::from(r1.saturating_sub(r0));
             // rise < 2^32 and offset <= 10 000 · 2^60, so the product stays below 2^106 and fits.
-            let step = width.map_or(0, |w| Wide::mul(rise, offset).div_rem_u64(w).0.to_u128().unwrap_or(0));
-            rate_bps = (u128::from(r0) << Fraction::BITS).saturating_add(step);
+            let [p0, p1, _] = wide::mul_by_u64(wide::split(offset), rise);
+            let step = width.map_or(0, |w| wide::div_u128_by_u32(wide::join([p0, p1]), w).0);
+            // r0 · 2^60 < 2^92 and step < 2^106: the sum cannot wrap.
+            rate_bps = (u128::from(r0) << Fraction::BITS).wrapping_add(step);
             break;
         }
         // Floor of a floor by an integer equals the floor of the exact quotient.
