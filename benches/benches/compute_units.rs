@@ -9,8 +9,8 @@ use {ballast_tests::cu, std::fmt::Write as _};
 
 const START: &str = "<!-- generated: cargo bench -p ballast-bench -->";
 const END: &str = "<!-- /generated -->";
-/// DESIGN §9 budget for the binary.
-const SIZE_BUDGET: u64 = 150 * 1024;
+/// DESIGN §9 budget for the binary: 150 KB, taken as 150,000 bytes (the stricter reading).
+const SIZE_BUDGET: u64 = 150_000;
 
 fn main() {
     let rows = cu::all();
@@ -22,9 +22,8 @@ fn main() {
     let verdict = if size <= SIZE_BUDGET { "within" } else { "**over**" };
     writeln!(
         generated,
-        "\nBinary: `target/deploy/ballast_program.so` is {size} bytes ({:.1} KiB), {verdict} the {} KiB budget.\n",
+        "\nBinary: `target/deploy/ballast_program.so` is {size} bytes ({:.1} KiB), {verdict} the {SIZE_BUDGET}-byte budget.\n",
         size as f64 / 1024.0,
-        SIZE_BUDGET / 1024
     )
     .unwrap();
     generated.push_str(&cu::markdown(&rows));

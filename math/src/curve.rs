@@ -6,12 +6,9 @@
 //! The curve keeps a fixed `[(u32, u32); 11]` plus a count so that account layouts can store the raw
 //! points and rebuild (and re-validate) the curve with [`BorrowRateCurve::from_stored`].
 
-use core::num::{NonZeroU32, NonZeroU64};
+use core::num::NonZeroU32;
 
-use crate::{
-    wide::{self, Wide},
-    Fraction, MathError,
-};
+use crate::{wide, Fraction, MathError};
 
 /// Most points a curve may have.
 pub const MAX_POINTS: usize = 11;
@@ -78,8 +75,7 @@ impl BorrowRateCurve {
     /// Utilization above 1 is treated as 1.
     ///
     /// Interpolation runs on the full-precision utilization (not rounded to bps), so the result is the
-    /// exact floor of the interpolated rate and is monotone in `utilization`.
-    /// The rate at `utilization` (see [`borrow_rate_of_points`]).
+    /// exact floor of the interpolated rate and is monotone in `utilization`. See [`borrow_rate_of_points`].
     pub fn borrow_rate(&self, utilization: Fraction) -> Fraction {
         borrow_rate_of_points(self.points(), utilization)
     }
@@ -113,8 +109,10 @@ pub fn validate_points(points: &[(u32, u32)]) -> Result<(), MathError> {
 /// Points that do not validate give some rate, never a panic.
 #[inline(never)]
 pub fn borrow_rate_of_points(points: &[(u32, u32)], utilization: Fraction) -> Fraction {
-    // Utilization in bps with 60 fractional bits: at most 10 000 · 2^60 < 2^74.
-    let u = utilization.min(Fraction::ONE).saturating_mul_int(u64::from(FULL_BPS)).raw();
+    // Utilization in bps with 60 fractional bits: at most 10 000 · 2^60 < 2^74. The clamped utilization
+    // is at most 2^60, so it is its low limb.
+    let (u_hi, u_lo) = wide::mul_u64_wide(utilization.min(Fraction::ONE).raw() as u64, u64::from(FULL_BPS));
+    let u = wide::join([u_lo, u_hi]);
     let mut rate_bps = points.last().map_or(0, |p| u128::from(p.1) << Fraction::BITS);
     for w in points.windows(2) {
         let [(u0, r0), (u1, r1)] = *w else { continue };
@@ -122,14 +120,62 @@ pub fn borrow_rate_of_points(points: &[(u32, u32)], utilization: Fraction) -> Fr
             continue;
         }
         // Points validate u0 < u1 and r0 <= r1, so the width is >= 1 and the rise is non-negative.
-        let width = NonZeroU64::new(u64::from(u1.saturating_sub(u0)));
+        let width = NonZeroU32::new(u1.saturating_sub(u0));
         let offset = u.saturating_sub(u128::from(u0) << Fraction::BITS);
-        let rise = u128::from(r1.saturating_sub(r0));
+        let rise = u64::from(r1.saturating_sub(r0));
         // rise < 2^32 and offset <= 10 000 · 2^60, so the product stays below 2^106 and fits.
-        let step = width.map_or(0, |w| Wide::mul(rise, offset).div_rem_u64(w).0.to_u128().unwrap_or(0));
-        rate_bps = (u128::from(r0) << Fraction::BITS).saturating_add(step);
+        let [p0, p1, _] = wide::mul_by_u64(wide::split(offset), rise);
+        let step = width.map_or(0, |w| wide::div_u128_by_u32(wide::join([p0, p1]), w).0);
+        // r0 · 2^60 < 2^92 and step < 2^106: the sum cannot wrap.
+        rate_bps = (u128::from(r0) << Fraction::BITS).wrapping_add(step);
         break;
     }
     // Floor of a floor by an integer equals the floor of the exact quotient.
     Fraction::from_raw(wide::div_u128_by_u32(rate_bps, BPS_DIVISOR).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation() {
+        assert!(BorrowRateCurve::new(&[(0, 0), (10_000, 100)]).is_ok());
+        assert_eq!(BorrowRateCurve::new(&[(0, 0)]), Err(MathError::InvalidCurve));
+        assert_eq!(BorrowRateCurve::new(&[]), Err(MathError::InvalidCurve));
+        assert_eq!(BorrowRateCurve::new(&[(1, 0), (10_000, 100)]), Err(MathError::InvalidCurve));
+        assert_eq!(BorrowRateCurve::new(&[(0, 0), (9_999, 100)]), Err(MathError::InvalidCurve));
+        assert_eq!(
+            BorrowRateCurve::new(&[(0, 0), (5_000, 50), (5_000, 60), (10_000, 100)]),
+            Err(MathError::InvalidCurve)
+        );
+        assert_eq!(BorrowRateCurve::new(&[(0, 0), (5_000, 50), (10_000, 40)]), Err(MathError::InvalidCurve));
+        let twelve: [(u32, u32); 12] = core::array::from_fn(|i| ((i as u32) * 900, 0));
+        assert_eq!(BorrowRateCurve::new(&twelve), Err(MathError::InvalidCurve));
+        let eleven: [(u32, u32); 11] = core::array::from_fn(|i| ((i as u32) * 1_000, (i as u32) * 7));
+        assert!(BorrowRateCurve::new(&eleven).is_ok());
+    }
+
+    #[test]
+    fn stored_round_trip() {
+        let curve = BorrowRateCurve::new(&[(0, 100), (8_000, 1_000), (10_000, 30_000)]).unwrap();
+        assert_eq!(curve.points(), &[(0, 100), (8_000, 1_000), (10_000, 30_000)]);
+        assert_eq!(curve.stored_points()[5], (10_000, 30_000));
+        let rebuilt = BorrowRateCurve::from_stored(curve.stored_points(), curve.point_count()).unwrap();
+        assert_eq!(rebuilt, curve);
+        assert_eq!(BorrowRateCurve::from_stored(curve.stored_points(), 12), Err(MathError::InvalidCurve));
+        assert_eq!(BorrowRateCurve::from_stored(curve.stored_points(), 1), Err(MathError::InvalidCurve));
+    }
+
+    #[test]
+    fn interpolates() {
+        let curve = BorrowRateCurve::new(&[(0, 100), (8_000, 1_000), (10_000, 30_000)]).unwrap();
+        assert_eq!(curve.borrow_rate(Fraction::ZERO), Fraction::from_bps(100));
+        assert_eq!(curve.borrow_rate(Fraction::ONE), Fraction::from_bps(30_000));
+        assert_eq!(curve.borrow_rate(Fraction::from_integer(3)), Fraction::from_bps(30_000));
+        // Halfway along the first segment: 100 + 900/2 = 550 bps.
+        assert_eq!(curve.borrow_rate(Fraction::from_bps(4_000)), Fraction::from_bps(550));
+        // Halfway along the kink segment: 1 000 + 29 000/2 = 15 500 bps.
+        assert_eq!(curve.borrow_rate(Fraction::from_bps(9_000)).to_bps_ceil(), Ok(15_500));
+    }
 }

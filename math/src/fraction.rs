@@ -39,6 +39,7 @@ pub struct Fraction([u64; 2]);
 /// 2^60, the raw value of 1.
 const ONE_RAW: u128 = 1 << Fraction::BITS;
 /// Mask of the fractional bits.
+#[cfg(feature = "std")]
 const FRAC_MASK: u128 = ONE_RAW - 1;
 
 const BPS_DIVISOR: NonZeroU32 = match NonZeroU32::new(10_000) {
@@ -194,14 +195,7 @@ impl Fraction {
     /// [`MathError::Overflow`] above [`Fraction::MAX`].
     #[inline(never)]
     pub const fn checked_mul_ceil(self, rhs: Self) -> Result<Self, MathError> {
-        let product = Wide::mul_limbs(self.0, rhs.0);
-        let Some(raw) = product.shr_to_u128::<{ Self::BITS }>() else {
-            return Err(MathError::Overflow);
-        };
-        if !product.low_bits_set::<{ Self::BITS }>() {
-            return Ok(Self::from_raw(raw));
-        }
-        match raw.checked_add(1) {
+        match Wide::mul_limbs(self.0, rhs.0).shr_ceil::<{ Self::BITS }>(false) {
             Some(raw) => Ok(Self::from_raw(raw)),
             None => Err(MathError::Overflow),
         }
@@ -224,7 +218,8 @@ impl Fraction {
     /// [`MathError::DivisionByZero`] when `rhs` is 0, [`MathError::Overflow`] above [`Fraction::MAX`].
     #[inline(never)]
     pub fn checked_div(self, rhs: Self) -> Result<Self, MathError> {
-        self.div_rem(rhs).map(|(q, _)| q)
+        let (q, _) = self.div_rem(rhs)?;
+        q.round_to_u128(false).map(Self::from_raw).ok_or(MathError::Overflow)
     }
 
     /// `self / rhs`, rounded up: for amounts a user owes.
@@ -234,19 +229,13 @@ impl Fraction {
     #[inline(never)]
     pub fn checked_div_ceil(self, rhs: Self) -> Result<Self, MathError> {
         let (q, rem) = self.div_rem(rhs)?;
-        if rem {
-            q.checked_add(Self::EPSILON)
-        } else {
-            Ok(q)
-        }
+        q.round_to_u128(rem).map(Self::from_raw).ok_or(MathError::Overflow)
     }
 
-    /// Floor quotient and whether a remainder was dropped.
-    fn div_rem(self, rhs: Self) -> Result<(Self, bool), MathError> {
-        let (q, rem) =
-            Wide::shl::<{ Self::BITS }>(self.raw()).div_rem(rhs.raw()).ok_or(MathError::DivisionByZero)?;
-        let q = q.to_u128().ok_or(MathError::Overflow)?;
-        Ok((Self::from_raw(q), rem))
+    /// `self · 2^60 / rhs`: the floor quotient and whether a remainder was dropped.
+    #[inline(always)]
+    fn div_rem(self, rhs: Self) -> Result<(Wide, bool), MathError> {
+        Wide::shl::<{ Self::BITS }>(self.raw()).div_rem(rhs.raw()).ok_or(MathError::DivisionByZero)
     }
 
     /// `self × n` for an integer `n` (exact).
@@ -277,7 +266,7 @@ impl Fraction {
         let n = NonZeroU64::new(n).ok_or(MathError::DivisionByZero)?;
         // Dividing by n ≥ 1 cannot make the value larger.
         let (q, _) = Wide::from_u128(self.raw()).div_rem_u64(n);
-        q.to_u128().map(Self::from_raw).ok_or(MathError::Overflow)
+        q.round_to_u128(false).map(Self::from_raw).ok_or(MathError::Overflow)
     }
 
     /// `floor(self × amount)`: the share of an amount that a user receives.
@@ -287,10 +276,7 @@ impl Fraction {
     #[inline(never)]
     pub const fn mul_floor(self, amount: u64) -> Result<u64, MathError> {
         let [l0, l1, l2] = wide::mul_by_u64(self.0, amount);
-        match Wide([l0, l1, l2, 0]).shr_to_u128::<{ Self::BITS }>() {
-            Some(v) if v <= u64::MAX as u128 => Ok(v as u64),
-            _ => Err(MathError::Overflow),
-        }
+        Self([l0, l1]).to_u64(l2, false)
     }
 
     /// `ceil(self × amount)`: the share of an amount that a user owes.
@@ -300,16 +286,7 @@ impl Fraction {
     #[inline(never)]
     pub const fn mul_ceil(self, amount: u64) -> Result<u64, MathError> {
         let [l0, l1, l2] = wide::mul_by_u64(self.0, amount);
-        let product = Wide([l0, l1, l2, 0]);
-        let Some(floor) = product.shr_to_u128::<{ Self::BITS }>() else {
-            return Err(MathError::Overflow);
-        };
-        let ceil = if product.low_bits_set::<{ Self::BITS }>() { floor.saturating_add(1) } else { floor };
-        if ceil <= u64::MAX as u128 {
-            Ok(ceil as u64)
-        } else {
-            Err(MathError::Overflow)
-        }
+        Self([l0, l1]).to_u64(l2, true)
     }
 
     /// The integer part (rounded down): what a user receives.
@@ -318,12 +295,7 @@ impl Fraction {
     /// [`MathError::Overflow`] when it exceeds `u64`.
     #[inline(always)]
     pub const fn to_u64_floor(self) -> Result<u64, MathError> {
-        let int = self.raw() >> Self::BITS;
-        if int <= u64::MAX as u128 {
-            Ok(int as u64)
-        } else {
-            Err(MathError::Overflow)
-        }
+        self.to_u64(0, false)
     }
 
     /// The value rounded up to an integer: what a user owes.
@@ -332,13 +304,24 @@ impl Fraction {
     /// [`MathError::Overflow`] when it exceeds `u64`.
     #[inline(always)]
     pub const fn to_u64_ceil(self) -> Result<u64, MathError> {
-        let int = self.raw() >> Self::BITS;
-        // int < 2^68, so adding 1 cannot wrap.
-        let int = if self.raw() & FRAC_MASK != 0 { int.saturating_add(1) } else { int };
-        if int <= u64::MAX as u128 {
-            Ok(int as u64)
-        } else {
-            Err(MathError::Overflow)
+        self.to_u64(0, true)
+    }
+
+    /// The integer part of `top · 2^68 + self` (a raw value above 128 bits, its limbs above `self`'s in
+    /// `top`), plus 1 when `ceil` and the fraction is not 0, if it fits in a `u64`: on limbs, since the BPF
+    /// lowering of a `u128` comparison and rounding is twice as long.
+    #[inline(always)]
+    const fn to_u64(self, top: u64, ceil: bool) -> Result<u64, MathError> {
+        let [lo, hi] = self.0;
+        // The integer part is `top · 2^68 + (hi >> 60) · 2^64 + ((hi << 4) | (lo >> 60))`.
+        if top != 0 || hi >> Self::BITS != 0 {
+            return Err(MathError::Overflow);
+        }
+        let int = (hi << (64 - Self::BITS)) | (lo >> Self::BITS);
+        let up = ceil && lo << (64 - Self::BITS) != 0;
+        match int.checked_add(up as u64) {
+            Some(v) => Ok(v),
+            None => Err(MathError::Overflow),
         }
     }
 

@@ -124,5 +124,5 @@ fn mul_div_u64(a: u64, b: u64, d: u64) -> Result<(u64, bool), MathError> {
         return Err(MathError::Overflow);
     }
     let (q, rem) = wide::Wide([lo, hi, 0, 0]).div_rem_u64(d);
-    q.to_u128().and_then(|q| u64::try_from(q).ok()).map(|q| (q, rem)).ok_or(MathError::Overflow)
+    q.round_to_u64(false).map(|q| (q, rem)).ok_or(MathError::Overflow)
 }

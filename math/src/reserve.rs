@@ -90,9 +90,7 @@ fn liquidity_to_collateral(
     let scaled = wide::join([lo, hi]);
     let (q, rem) =
         Wide::shl::<{ Fraction::BITS }>(scaled).div_rem(total.raw()).ok_or(MathError::DivisionByZero)?;
-    let q = q.to_u128().ok_or(MathError::Overflow)?;
-    let q = if ceil && rem { q.checked_add(1).ok_or(MathError::Overflow)? } else { q };
-    u64::try_from(q).map_err(|_| MathError::Overflow)
+    q.round_to_u64(ceil && rem).ok_or(MathError::Overflow)
 }
 
 /// Liquidity paid out for redeeming `ctokens`, rounded down: the redeemer receives it.
@@ -130,14 +128,9 @@ fn collateral_to_liquidity(ctokens: u64, total: Fraction, supply: u64, ceil: boo
     // ctokens · total.raw / (supply · 2^60), dividing by supply first: nested floors (or ceilings) by
     // positive integers equal the single floor (ceiling).
     let (q, rem) = Wide::mul(u128::from(ctokens), total.raw()).div_rem_u64(supply);
-    let q = if ceil && rem { q.checked_add_one().ok_or(MathError::Overflow)? } else { q };
-    let floor = q.shr_to_u128::<{ Fraction::BITS }>().ok_or(MathError::Overflow)?;
-    let out = if ceil && q.low_bits_set::<{ Fraction::BITS }>() {
-        floor.checked_add(1).ok_or(MathError::Overflow)?
-    } else {
-        floor
-    };
-    u64::try_from(out).map_err(|_| MathError::Overflow)
+    let out =
+        if ceil { q.shr_ceil::<{ Fraction::BITS }>(rem) } else { q.shr_to_u128::<{ Fraction::BITS }>() };
+    out.and_then(|out| u64::try_from(out).ok()).ok_or(MathError::Overflow)
 }
 
 /// Result of [`accrue_interest`].

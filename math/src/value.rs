@@ -51,7 +51,7 @@ fn mul_pow10_div(value: Fraction, price: Fraction, decimals: u8) -> Result<(Wide
 #[inline(never)]
 pub fn market_value(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
     let (q, _) = mul_div_pow10(u128::from(amount), price.raw(), decimals)?;
-    q.to_u128().map(Fraction::from_raw).ok_or(MathError::Overflow)
+    q.round_to_u128(false).map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
 /// `amount × price / 10^decimals`, rounded up: the value of debt, which a user owes.
@@ -61,9 +61,7 @@ pub fn market_value(amount: u64, price: Fraction, decimals: u8) -> Result<Fracti
 #[inline(never)]
 pub fn market_value_ceil(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
     let (q, rem) = mul_div_pow10(u128::from(amount), price.raw(), decimals)?;
-    let q = q.to_u128().ok_or(MathError::Overflow)?;
-    let q = if rem { q.checked_add(1).ok_or(MathError::Overflow)? } else { q };
-    Ok(Fraction::from_raw(q))
+    q.round_to_u128(rem).map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
 /// Value of an amount held as a Fraction of base units (an accrued debt or reserve total), rounded
@@ -94,14 +92,7 @@ pub fn market_value_of_fraction_ceil(
 ) -> Result<Fraction, MathError> {
     // ceil(ceil(x / 10^d) / 2^60) = ceil(x / (10^d · 2^60)).
     let (q, rem) = mul_div_pow10(amount.raw(), price.raw(), decimals)?;
-    let q = if rem { q.checked_add_one().ok_or(MathError::Overflow)? } else { q };
-    let floor = q.shr_to_u128::<{ Fraction::BITS }>().ok_or(MathError::Overflow)?;
-    let ceil = if q.low_bits_set::<{ Fraction::BITS }>() {
-        floor.checked_add(1).ok_or(MathError::Overflow)?
-    } else {
-        floor
-    };
-    Ok(Fraction::from_raw(ceil))
+    q.shr_ceil::<{ Fraction::BITS }>(rem).map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
 /// Token amount worth `value` at `price`, rounded down: what a user receives for a value.
@@ -112,7 +103,7 @@ pub fn market_value_of_fraction_ceil(
 #[inline(never)]
 pub fn amount_for_value_floor(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
     let (q, _) = mul_pow10_div(value, price, decimals)?;
-    q.to_u128().and_then(|q| u64::try_from(q).ok()).ok_or(MathError::Overflow)
+    q.round_to_u64(false).ok_or(MathError::Overflow)
 }
 
 /// Token amount worth `value` at `price`, rounded up: what a user owes for a value.
@@ -122,9 +113,7 @@ pub fn amount_for_value_floor(value: Fraction, price: Fraction, decimals: u8) ->
 #[inline(never)]
 pub fn amount_for_value_ceil(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
     let (q, rem) = mul_pow10_div(value, price, decimals)?;
-    let q = q.to_u128().ok_or(MathError::Overflow)?;
-    let q = if rem { q.checked_add(1).ok_or(MathError::Overflow)? } else { q };
-    u64::try_from(q).map_err(|_| MathError::Overflow)
+    q.round_to_u64(rem).ok_or(MathError::Overflow)
 }
 
 #[cfg(test)]

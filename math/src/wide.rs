@@ -223,6 +223,7 @@ impl Wide {
     }
 
     /// `self + 1`, `None` on 256-bit overflow.
+    #[cfg(test)]
     pub(crate) const fn checked_add_one(self) -> Option<Self> {
         let (lo, hi) = (self.lo(), self.hi());
         match lo.checked_add(1) {
@@ -250,6 +251,50 @@ impl Wide {
         const { assert!(S > 0 && S < 128) };
         // 2^S - 1 with S < 128 cannot wrap.
         self.lo() & (1u128 << S).wrapping_sub(1) != 0
+    }
+
+    /// `self`, plus 1 when `up`, if that fits in a `u128`: a quotient rounded up when `up` says a remainder
+    /// was dropped.
+    #[inline(always)]
+    pub(crate) const fn round_to_u128(self, up: bool) -> Option<u128> {
+        let [w0, w1, w2, w3] = self.0;
+        if w2 | w3 != 0 {
+            return None;
+        }
+        if !up {
+            return Some(join([w0, w1]));
+        }
+        match w0.checked_add(1) {
+            Some(lo) => Some(join([lo, w1])),
+            None => match w1.checked_add(1) {
+                Some(hi) => Some(join([0, hi])),
+                None => None,
+            },
+        }
+    }
+
+    /// `self`, plus 1 when `up`, if that fits in a `u64`.
+    #[inline(always)]
+    pub(crate) const fn round_to_u64(self, up: bool) -> Option<u64> {
+        let [w0, w1, w2, w3] = self.0;
+        if w1 | w2 | w3 != 0 {
+            None
+        } else {
+            w0.checked_add(up as u64)
+        }
+    }
+
+    /// `ceil(x / 2^S)` for a value `x` equal to `self` (`above` false) or strictly between `self` and
+    /// `self + 1` (`above` true: a quotient that dropped a remainder), if it fits in a `u128`, for
+    /// `0 < S < 128`. Either way that is `floor(self / 2^S)`, plus 1 unless `x` is a multiple of 2^S, and
+    /// `self + 1` never needs forming: `ceil((self + 1) / 2^S)` is the same when `above`.
+    #[inline(always)]
+    pub(crate) const fn shr_ceil<const S: u32>(self, above: bool) -> Option<u128> {
+        let up = above || self.low_bits_set::<S>();
+        match self.shr_to_u128::<S>() {
+            Some(floor) => Self::from_u128(floor).round_to_u128(up),
+            None => None,
+        }
     }
 
     /// Quotient by a divisor that fits in 64 bits and whether a remainder was dropped.
@@ -488,7 +533,7 @@ fn div_limb_normalized(r: u64, u: u64, v: &Divisor) -> (u64, u64) {
 /// Inlined: its three `u128` arguments would take six registers in a call.
 #[inline(always)]
 pub(crate) fn mul_div_floor(a: u128, b: u128, d: u128) -> Option<u128> {
-    Wide::mul(a, b).div_rem(d)?.0.to_u128()
+    Wide::mul(a, b).div_rem(d)?.0.round_to_u128(false)
 }
 
 /// `ceil(a · b / d)` with a 256-bit intermediate; `None` when `d == 0` or the quotient exceeds `u128`.
@@ -496,12 +541,7 @@ pub(crate) fn mul_div_floor(a: u128, b: u128, d: u128) -> Option<u128> {
 #[inline(always)]
 pub(crate) fn mul_div_ceil(a: u128, b: u128, d: u128) -> Option<u128> {
     let (q, rem) = Wide::mul(a, b).div_rem(d)?;
-    let q = q.to_u128()?;
-    if rem {
-        q.checked_add(1)
-    } else {
-        Some(q)
-    }
+    q.round_to_u128(rem)
 }
 
 #[cfg(test)]
