@@ -292,6 +292,25 @@ mod tests {
     }
 
     #[test]
+    fn borrow_rate_in_place_equals_the_built_curve() {
+        let eleven: [(u32, u32); 11] = core::array::from_fn(|i| (i as u32 * 1_000, i as u32 * i as u32 * 97));
+        for points in [&[(0, 0), (8_000, 1_000), (10_000, 10_000)][..], &[(0, 7), (10_000, 7)], &eleven] {
+            let mut config = valid();
+            set_curve(&mut config, points);
+            let curve = config.curve().unwrap();
+            for bps in (0..=12_000).step_by(37) {
+                let utilization = Fraction::from_bps(bps);
+                assert_eq!(config.borrow_rate(utilization), Ok(curve.borrow_rate(utilization)), "{bps}");
+            }
+        }
+        let mut broken = valid();
+        broken.curve_point_count = 12;
+        assert_eq!(broken.borrow_rate(Fraction::ZERO), Err(BallastError::InvalidBorrowRateCurve));
+        broken.curve_point_count = 1;
+        assert_eq!(broken.borrow_rate(Fraction::ZERO), Err(BallastError::InvalidBorrowRateCurve));
+    }
+
+    #[test]
     fn oracle_config() {
         let bad = Err(BallastError::InvalidOracleConfig);
         check(|c| c.pyth_feed_id = [0; 32], bad);
