@@ -738,4 +738,3 @@ pub(crate) mod tests {
         }
     }
 }
-
