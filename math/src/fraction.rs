@@ -535,7 +535,9 @@ mod tests {
     }
 
     fn config() -> ProptestConfig {
-        ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() }
+        // PROPTEST_CASES, when set, replaces the default number of cases (for longer runs).
+        let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
+        ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
     }
 
     proptest! {

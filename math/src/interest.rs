@@ -119,6 +119,11 @@ pub fn compound(apr: Fraction, slots: u64) -> Result<Fraction, MathError> {
     // apr / SLOTS_PER_YEAR with 124 fractional bits: apr.raw · 2^64 / SLOTS_PER_YEAR, below 2^192.
     let (per_slot, _) = Wide::shl::<HI_TO_LO>(apr.raw()).div_rem_u64(SLOTS_PER_YEAR_NZ);
     let [q0, q1, q2, _] = per_slot.0;
+    if slots == 1 {
+        // The base alone, down to 60 fractional bits: 1 + floor(apr.raw / SLOTS_PER_YEAR) (a floor of a
+        // floor), which is the quotient above without its low limb, below 2^102: no overflow.
+        return Ok(Fraction::from_raw(Fraction::ONE.raw().wrapping_add(wide::join([q1, q2]))));
+    }
     let mut base = match wide::join([q0, q1]).checked_add(ONE_HI) {
         Some(raw) if q2 == 0 => Fixed { raw, hi: true },
         // A per-slot factor of 16 or more only fits with 60 fractional bits; floor(apr.raw / SLOTS_PER_YEAR)

@@ -642,7 +642,11 @@ pub(crate) mod tests {
     }
 
     fn config() -> ProptestConfig {
-        ProptestConfig { cases: 2048, failure_persistence: None, ..ProptestConfig::default() }
+        // PROPTEST_CASES, when set, replaces the default number of cases (for longer runs).
+        let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2048);
+        // A zero divisor (about one case in 65) is rejected: allow that many rejections on long runs too.
+        let max_global_rejects = cases.max(1024);
+        ProptestConfig { cases, max_global_rejects, failure_persistence: None, ..ProptestConfig::default() }
     }
 
     proptest! {

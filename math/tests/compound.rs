@@ -138,9 +138,14 @@ fn slots() -> impl Strategy<Value = u64> {
     (0u32..40).prop_flat_map(|k| 0u64..=(1u64 << k))
 }
 
+/// The number of property-test cases: `default`, or `PROPTEST_CASES` when set (for longer runs).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 proptest! {
     // Failures print their minimal input; no regression files are written into the source tree.
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn matches_the_reference_within_the_bound(apr in 0u128..=(40u128 << 60), n in slots()) {

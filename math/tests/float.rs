@@ -12,8 +12,13 @@ fn to_f64_is_accurate() {
     assert_eq!(Fraction::from_integer(1 << 40).to_f64(), (1u64 << 40) as f64);
 }
 
+/// The number of property-test cases: `default`, or `PROPTEST_CASES` when set (for longer runs).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// `compound` against `exp(n · ln(1 + apr / SLOTS_PER_YEAR))` in f64: agreement to f64 precision
     /// (the rigorous bound is tested against a 180-bit reference in `compound.rs`).

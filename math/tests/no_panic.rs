@@ -26,8 +26,13 @@ fn n() -> impl Strategy<Value = u64> {
     prop_oneof![any::<u64>(), 0u64..=1_000, Just(u64::MAX)]
 }
 
+/// The number of property-test cases: `default`, or `PROPTEST_CASES` when set (for longer runs).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn fraction_ops(a in f(), b in f(), x in n(), y in n(), z in n()) {

@@ -55,7 +55,9 @@ fn curve() -> impl Strategy<Value = BorrowRateCurve> {
 
 fn config() -> ProptestConfig {
     // Failures print their minimal input; no regression files are written into the source tree.
-    ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() }
+    // PROPTEST_CASES, when set, replaces the default number of cases (for longer runs).
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256);
+    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
 }
 
 proptest! {
