@@ -35,35 +35,33 @@ fn mul_div_pow10(a: u128, b: u128, decimals: u8) -> Result<(Wide, bool), MathErr
     Wide::mul(a, b).div_rem(pow10(decimals)?).ok_or(MathError::InvalidParams)
 }
 
+/// `floor(value · 10^decimals / price)` (256-bit) and whether a remainder was dropped.
+fn mul_pow10_div(value: Fraction, price: Fraction, decimals: u8) -> Result<(Wide, bool), MathError> {
+    if price.is_zero() {
+        return Err(MathError::DivisionByZero);
+    }
+    Wide::mul(value.raw(), pow10(decimals)?).div_rem(price.raw()).ok_or(MathError::DivisionByZero)
+}
+
 /// `amount × price / 10^decimals`, rounded down: the value of collateral, which gives a user borrowing
 /// power (what a user receives).
 ///
 /// # Errors
 /// [`MathError::InvalidParams`] above [`MAX_DECIMALS`], [`MathError::Overflow`] above [`Fraction::MAX`].
-#[inline(always)]
+#[inline(never)]
 pub fn market_value(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
-    market_value_rounded(amount, &price, decimals, false)
+    let (q, _) = mul_div_pow10(u128::from(amount), price.raw(), decimals)?;
+    q.round_to_u128(false).map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
 /// `amount × price / 10^decimals`, rounded up: the value of debt, which a user owes.
 ///
 /// # Errors
 /// As [`market_value`].
-#[inline(always)]
-pub fn market_value_ceil(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
-    market_value_rounded(amount, &price, decimals, true)
-}
-
-/// [`market_value`], or [`market_value_ceil`] when `ceil`: one shared copy.
 #[inline(never)]
-fn market_value_rounded(
-    amount: u64,
-    price: &Fraction,
-    decimals: u8,
-    ceil: bool,
-) -> Result<Fraction, MathError> {
+pub fn market_value_ceil(amount: u64, price: Fraction, decimals: u8) -> Result<Fraction, MathError> {
     let (q, rem) = mul_div_pow10(u128::from(amount), price.raw(), decimals)?;
-    q.round_to_u128(ceil && rem).map(Fraction::from_raw).ok_or(MathError::Overflow)
+    q.round_to_u128(rem).map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
 /// Value of an amount held as a Fraction of base units (an accrued debt or reserve total), rounded
@@ -71,45 +69,30 @@ fn market_value_rounded(
 ///
 /// # Errors
 /// As [`market_value`].
-#[inline(always)]
+#[inline(never)]
 pub fn market_value_of_fraction(
     amount: Fraction,
     price: Fraction,
     decimals: u8,
 ) -> Result<Fraction, MathError> {
-    market_value_of_fraction_rounded(&amount, &price, decimals, false)
+    // floor(floor(x / 10^d) / 2^60) = floor(x / (10^d · 2^60)).
+    let (q, _) = mul_div_pow10(amount.raw(), price.raw(), decimals)?;
+    q.shr_to_u128::<{ Fraction::BITS }>().map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
 /// Value of an amount held as a Fraction of base units, rounded up: the value of accrued debt a user owes.
 ///
 /// # Errors
 /// As [`market_value`].
-#[inline(always)]
+#[inline(never)]
 pub fn market_value_of_fraction_ceil(
     amount: Fraction,
     price: Fraction,
     decimals: u8,
 ) -> Result<Fraction, MathError> {
-    market_value_of_fraction_rounded(&amount, &price, decimals, true)
-}
-
-/// [`market_value_of_fraction`], or [`market_value_of_fraction_ceil`] when `ceil`: one shared copy.
-#[inline(never)]
-fn market_value_of_fraction_rounded(
-    amount: &Fraction,
-    price: &Fraction,
-    decimals: u8,
-    ceil: bool,
-) -> Result<Fraction, MathError> {
+    // ceil(ceil(x / 10^d) / 2^60) = ceil(x / (10^d · 2^60)).
     let (q, rem) = mul_div_pow10(amount.raw(), price.raw(), decimals)?;
-    let value = if ceil {
-        // ceil(ceil(x / 10^d) / 2^60) = ceil(x / (10^d · 2^60)).
-        q.shr_ceil::<{ Fraction::BITS }>(rem)
-    } else {
-        // floor(floor(x / 10^d) / 2^60) = floor(x / (10^d · 2^60)).
-        q.shr_to_u128::<{ Fraction::BITS }>()
-    };
-    value.map(Fraction::from_raw).ok_or(MathError::Overflow)
+    q.shr_ceil::<{ Fraction::BITS }>(rem).map(Fraction::from_raw).ok_or(MathError::Overflow)
 }
 
 /// Token amount worth `value` at `price`, rounded down: what a user receives for a value.
@@ -117,29 +100,20 @@ fn market_value_of_fraction_rounded(
 /// # Errors
 /// [`MathError::DivisionByZero`] for a zero price, [`MathError::InvalidParams`] above [`MAX_DECIMALS`],
 /// [`MathError::Overflow`] above `u64`.
-#[inline(always)]
+#[inline(never)]
 pub fn amount_for_value_floor(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
-    amount_for_value(&value, &price, decimals, false)
+    let (q, _) = mul_pow10_div(value, price, decimals)?;
+    q.round_to_u64(false).ok_or(MathError::Overflow)
 }
 
 /// Token amount worth `value` at `price`, rounded up: what a user owes for a value.
 ///
 /// # Errors
 /// As [`amount_for_value_floor`].
-#[inline(always)]
-pub fn amount_for_value_ceil(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
-    amount_for_value(&value, &price, decimals, true)
-}
-
-/// `value · 10^decimals / price`, rounded down or (when `ceil`) up: one shared copy.
 #[inline(never)]
-fn amount_for_value(value: &Fraction, price: &Fraction, decimals: u8, ceil: bool) -> Result<u64, MathError> {
-    if price.is_zero() {
-        return Err(MathError::DivisionByZero);
-    }
-    let (q, rem) =
-        Wide::mul(value.raw(), pow10(decimals)?).div_rem(price.raw()).ok_or(MathError::DivisionByZero)?;
-    q.round_to_u64(ceil && rem).ok_or(MathError::Overflow)
+pub fn amount_for_value_ceil(value: Fraction, price: Fraction, decimals: u8) -> Result<u64, MathError> {
+    let (q, rem) = mul_pow10_div(value, price, decimals)?;
+    q.round_to_u64(rem).ok_or(MathError::Overflow)
 }
 
 #[cfg(test)]
