@@ -6,76 +6,76 @@ use ballast_tests::cu;
 
 /// (instruction, case, cap); each cap is the last known CU × 1.1, rounded.
 const CAPS: &[(&str, &str, u64)] = &[
-    // last known 4839
-    ("InitMarket", "common", 5330),
-    // last known 144
-    ("UpdateMarket", "common", 160),
-    // last known 23318
-    ("InitReserve", "common", 25650),
-    // last known 548
-    ("UpdateReserveConfig", "common", 610),
-    // last known 2821
-    ("CollectFees", "both vaults", 3110),
-    // last known 2460
-    ("RefreshReserve", "price, 1 slot of interest", 2710),
-    // last known 7748
-    ("RefreshReserve", "price, 2 days of interest", 8530),
-    // last known 652
-    ("RefreshReserve", "price, same slot", 720),
-    // last known 2098
-    ("RefreshReserve", "no price, 1 slot", 2310),
-    // last known 2078
-    ("RefreshObligation", "1 deposit, 1 borrow", 2290),
-    // last known 13938
-    ("RefreshObligation", "full: 8 deposits, 5 borrows", 15340),
-    // last known 3607
-    ("DepositLiquidity", "common", 3970),
-    // last known 3301
-    ("RedeemCollateral", "common", 3640),
-    // last known 6612
-    ("InitObligation", "common", 7280),
-    // last known 1630
-    ("DepositCollateral", "new entry", 1800),
-    // last known 1697
-    ("DepositCollateral", "full: 8th deposit of 8", 1870),
-    // last known 2836
-    ("WithdrawCollateral", "with debt, 1 deposit, 1 borrow", 3120),
-    // last known 2838
-    ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 3130),
-    // last known 2413
-    ("Borrow", "1 deposit, 1 borrow", 2660),
-    // last known 2413
-    ("Borrow", "full: 8 deposits, 5 borrows", 2660),
-    // last known 1883
-    ("Repay", "partial", 2080),
+    // last known 4911
+    ("InitMarket", "common", 5410),
+    // last known 218
+    ("UpdateMarket", "common", 240),
+    // last known 23508
+    ("InitReserve", "common", 25860),
+    // last known 591
+    ("UpdateReserveConfig", "common", 660),
+    // last known 2969
+    ("CollectFees", "both vaults", 3270),
+    // last known 1979
+    ("RefreshReserve", "price, 1 slot of interest", 2180),
+    // last known 5128
+    ("RefreshReserve", "price, 2 days of interest", 5650),
+    // last known 711
+    ("RefreshReserve", "price, same slot", 790),
+    // last known 1627
+    ("RefreshReserve", "no price, 1 slot", 1790),
+    // last known 1944
+    ("RefreshObligation", "1 deposit, 1 borrow", 2140),
+    // last known 12832
+    ("RefreshObligation", "full: 8 deposits, 5 borrows", 14120),
+    // last known 3520
+    ("DepositLiquidity", "common", 3880),
+    // last known 3323
+    ("RedeemCollateral", "common", 3660),
+    // last known 6175
+    ("InitObligation", "common", 6800),
+    // last known 1677
+    ("DepositCollateral", "new entry", 1850),
     // last known 1910
-    ("Repay", "whole debt, removes the borrow", 2110),
-    // last known 2234
-    ("Repay", "full: whole first borrow of 5", 2460),
-    // last known 154
-    ("SetPreLiquidation", "common", 170),
-    // last known 10545
-    ("PreLiquidate", "1 deposit, 1 borrow", 11600),
-    // last known 10567
-    ("PreLiquidate", "full: 8 deposits, 5 borrows", 11630),
-    // last known 11190
-    ("Liquidate", "1 deposit, 1 borrow", 12310),
-    // last known 11480
-    ("Liquidate", "full: 8 deposits, 5 borrows", 12630),
-    // last known 871
-    ("StartDeleverage", "common", 960),
-    // last known 8391
-    ("Deleverage", "supply side, 2 deposits, 1 borrow", 9230),
-    // last known 9516
-    ("Deleverage", "full: 8 deposits, 5 borrows", 10470),
-    // last known 683
-    ("CancelDeleverage", "common", 760),
-    // last known 3030
-    ("CoverBadDebt", "insurance pays part", 3340),
-    // last known 1997
-    ("FlashBorrow", "common", 2200),
-    // last known 1837
-    ("FlashRepay", "common (pair − borrow)", 2020),
+    ("DepositCollateral", "full: 8th deposit of 8", 2110),
+    // last known 2735
+    ("WithdrawCollateral", "with debt, 1 deposit, 1 borrow", 3010),
+    // last known 2737
+    ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 3020),
+    // last known 2421
+    ("Borrow", "1 deposit, 1 borrow", 2670),
+    // last known 2422
+    ("Borrow", "full: 8 deposits, 5 borrows", 2670),
+    // last known 1902
+    ("Repay", "partial", 2100),
+    // last known 1932
+    ("Repay", "whole debt, removes the borrow", 2130),
+    // last known 1999
+    ("Repay", "full: whole first borrow of 5", 2200),
+    // last known 206
+    ("SetPreLiquidation", "common", 230),
+    // last known 8719
+    ("PreLiquidate", "1 deposit, 1 borrow", 9600),
+    // last known 8732
+    ("PreLiquidate", "full: 8 deposits, 5 borrows", 9610),
+    // last known 8775
+    ("Liquidate", "1 deposit, 1 borrow", 9660),
+    // last known 8932
+    ("Liquidate", "full: 8 deposits, 5 borrows", 9830),
+    // last known 987
+    ("StartDeleverage", "common", 1090),
+    // last known 7589
+    ("Deleverage", "supply side, 2 deposits, 1 borrow", 8350),
+    // last known 8835
+    ("Deleverage", "full: 8 deposits, 5 borrows", 9720),
+    // last known 804
+    ("CancelDeleverage", "common", 890),
+    // last known 3082
+    ("CoverBadDebt", "insurance pays part", 3400),
+    // last known 2143
+    ("FlashBorrow", "common", 2360),
+    // last known 1933
+    ("FlashRepay", "common (pair − borrow)", 2130),
 ];
 
 #[test]
