@@ -6,75 +6,75 @@ use ballast_tests::cu;
 
 /// (instruction, case, cap); each cap is the last known CU × 1.1, rounded.
 const CAPS: &[(&str, &str, u64)] = &[
-    // last known 4911
-    ("InitMarket", "common", 5410),
-    // last known 218
-    ("UpdateMarket", "common", 240),
-    // last known 23508
-    ("InitReserve", "common", 25860),
-    // last known 591
-    ("UpdateReserveConfig", "common", 660),
+    // last known 4876
+    ("InitMarket", "common", 5370),
+    // last known 175
+    ("UpdateMarket", "common", 200),
+    // last known 23376
+    ("InitReserve", "common", 25720),
+    // last known 459
+    ("UpdateReserveConfig", "common", 510),
     // last known 2969
     ("CollectFees", "both vaults", 3270),
-    // last known 1979
-    ("RefreshReserve", "price, 1 slot of interest", 2180),
-    // last known 5128
-    ("RefreshReserve", "price, 2 days of interest", 5650),
-    // last known 711
-    ("RefreshReserve", "price, same slot", 790),
-    // last known 1627
-    ("RefreshReserve", "no price, 1 slot", 1790),
-    // last known 1944
-    ("RefreshObligation", "1 deposit, 1 borrow", 2140),
-    // last known 12832
+    // last known 1878
+    ("RefreshReserve", "price, 1 slot of interest", 2070),
+    // last known 5027
+    ("RefreshReserve", "price, 2 days of interest", 5530),
+    // last known 709
+    ("RefreshReserve", "price, same slot", 780),
+    // last known 1528
+    ("RefreshReserve", "no price, 1 slot", 1690),
+    // last known 1932
+    ("RefreshObligation", "1 deposit, 1 borrow", 2130),
+    // last known 12831
     ("RefreshObligation", "full: 8 deposits, 5 borrows", 14120),
-    // last known 3520
-    ("DepositLiquidity", "common", 3880),
+    // last known 3502
+    ("DepositLiquidity", "common", 3860),
     // last known 3323
     ("RedeemCollateral", "common", 3660),
     // last known 6175
     ("InitObligation", "common", 6800),
-    // last known 1677
+    // last known 1673
     ("DepositCollateral", "new entry", 1850),
-    // last known 1910
-    ("DepositCollateral", "full: 8th deposit of 8", 2110),
-    // last known 2735
+    // last known 1876
+    ("DepositCollateral", "full: 8th deposit of 8", 2070),
+    // last known 2734
     ("WithdrawCollateral", "with debt, 1 deposit, 1 borrow", 3010),
-    // last known 2737
-    ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 3020),
-    // last known 2421
-    ("Borrow", "1 deposit, 1 borrow", 2670),
-    // last known 2422
-    ("Borrow", "full: 8 deposits, 5 borrows", 2670),
-    // last known 1902
-    ("Repay", "partial", 2100),
-    // last known 1932
-    ("Repay", "whole debt, removes the borrow", 2130),
-    // last known 1999
+    // last known 2736
+    ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 3010),
+    // last known 2406
+    ("Borrow", "1 deposit, 1 borrow", 2650),
+    // last known 2407
+    ("Borrow", "full: 8 deposits, 5 borrows", 2650),
+    // last known 1896
+    ("Repay", "partial", 2090),
+    // last known 1926
+    ("Repay", "whole debt, removes the borrow", 2120),
+    // last known 1993
     ("Repay", "full: whole first borrow of 5", 2200),
     // last known 206
     ("SetPreLiquidation", "common", 230),
-    // last known 8719
-    ("PreLiquidate", "1 deposit, 1 borrow", 9600),
-    // last known 8732
-    ("PreLiquidate", "full: 8 deposits, 5 borrows", 9610),
-    // last known 8775
-    ("Liquidate", "1 deposit, 1 borrow", 9660),
-    // last known 8932
-    ("Liquidate", "full: 8 deposits, 5 borrows", 9830),
-    // last known 987
-    ("StartDeleverage", "common", 1090),
-    // last known 7589
-    ("Deleverage", "supply side, 2 deposits, 1 borrow", 8350),
-    // last known 8835
-    ("Deleverage", "full: 8 deposits, 5 borrows", 9720),
-    // last known 804
-    ("CancelDeleverage", "common", 890),
-    // last known 3082
-    ("CoverBadDebt", "insurance pays part", 3400),
-    // last known 2143
+    // last known 8568
+    ("PreLiquidate", "1 deposit, 1 borrow", 9430),
+    // last known 8581
+    ("PreLiquidate", "full: 8 deposits, 5 borrows", 9440),
+    // last known 8638
+    ("Liquidate", "1 deposit, 1 borrow", 9510),
+    // last known 8795
+    ("Liquidate", "full: 8 deposits, 5 borrows", 9680),
+    // last known 967
+    ("StartDeleverage", "common", 1070),
+    // last known 7439
+    ("Deleverage", "supply side, 2 deposits, 1 borrow", 8190),
+    // last known 8685
+    ("Deleverage", "full: 8 deposits, 5 borrows", 9560),
+    // last known 779
+    ("CancelDeleverage", "common", 860),
+    // last known 3062
+    ("CoverBadDebt", "insurance pays part", 3370),
+    // last known 2145
     ("FlashBorrow", "common", 2360),
-    // last known 1933
+    // last known 1935
     ("FlashRepay", "common (pair − borrow)", 2130),
 ];
 
