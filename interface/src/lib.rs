@@ -2,6 +2,10 @@
 //! shared by the on-chain program, its tests, the keeper and integrators. With the `client` feature it also
 //! builds instructions.
 #![no_std]
+// The upstream BPF build (already on `RUSTC_BOOTSTRAP` for `-Zbuild-std`) optimises the per-position
+// valuation of RefreshObligation for speed inside this size-optimised crate; platform-tools and host builds
+// compile it as the rest.
+#![cfg_attr(all(target_arch = "bpf", not(target_os = "solana")), feature(optimize_attribute))]
 #![deny(clippy::arithmetic_side_effects)]
 
 #[cfg(feature = "client")]

@@ -24,10 +24,10 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("RefreshReserve", "price, same slot", 780),
     // last known 1528
     ("RefreshReserve", "no price, 1 slot", 1690),
-    // last known 1932
-    ("RefreshObligation", "1 deposit, 1 borrow", 2130),
-    // last known 12831
-    ("RefreshObligation", "full: 8 deposits, 5 borrows", 14120),
+    // last known 1850
+    ("RefreshObligation", "1 deposit, 1 borrow", 2040),
+    // last known 12248
+    ("RefreshObligation", "full: 8 deposits, 5 borrows", 13480),
     // last known 3502
     ("DepositLiquidity", "common", 3860),
     // last known 3323

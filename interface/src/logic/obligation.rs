@@ -189,6 +189,8 @@ impl ObligationRefresh {
     }
 
     /// Checks that `reserve` is the obligation's next deposit reserve, of its market, fresh; and values it.
+    // Runs once per position: optimised for speed (13 positions: −583 CU for +1,184 bytes).
+    #[cfg_attr(all(target_arch = "bpf", not(target_os = "solana")), optimize(speed))]
     pub fn add_deposit(
         &mut self,
         obligation: &Obligation,
@@ -235,6 +237,8 @@ impl ObligationRefresh {
 
     /// Checks that `reserve` is the obligation's next borrow reserve, of its market, fresh; brings the debt
     /// to the reserve's index and values it.
+    // Runs once per position: optimised for speed, as `add_deposit`.
+    #[cfg_attr(all(target_arch = "bpf", not(target_os = "solana")), optimize(speed))]
     pub fn add_borrow(
         &mut self,
         obligation: &Obligation,
