@@ -143,13 +143,18 @@ impl Fraction {
         }
     }
 
-    /// `self − rhs`, clamped at 0.
+    /// `self − rhs`, clamped at 0. A compare of the high limbs decides almost always, and the subtraction
+    /// runs only when the result is positive (fewer BPF instructions than computing the difference and its
+    /// borrow before selecting).
     #[inline(always)]
     pub const fn saturating_sub(self, rhs: Self) -> Self {
-        match self.sub_limbs(rhs) {
-            (diff, false) => diff,
-            (_, true) => Self::ZERO,
+        let ([lo, hi], [rhs_lo, rhs_hi]) = (self.0, rhs.0);
+        if hi < rhs_hi || (hi == rhs_hi && lo <= rhs_lo) {
+            return Self::ZERO;
         }
+        // self > rhs: the high limbs' difference absorbs the low limbs' borrow without wrapping.
+        let (diff_lo, borrow) = lo.overflowing_sub(rhs_lo);
+        Self([diff_lo, hi.wrapping_sub(rhs_hi).wrapping_sub(borrow as u64)])
     }
 
     /// `self + rhs` modulo 2^128 and whether it wrapped, limb by limb: the BPF lowering of a `u128` sum's
@@ -551,6 +556,18 @@ mod tests {
             prop_assert_eq!(x == y, a == b);
             prop_assert_eq!(x.is_zero(), a == 0);
             prop_assert_eq!(format!("{x:?}"), format!("Fraction({a})"));
+        }
+
+        #[test]
+        fn sums_and_differences_match_u128(a in any_width_u128(), b in any_width_u128()) {
+            let (x, y) = (Fraction::from_raw(a), Fraction::from_raw(b));
+            prop_assert_eq!(x.checked_add(y).ok().map(Fraction::raw), a.checked_add(b));
+            prop_assert_eq!(x.checked_sub(y).ok().map(Fraction::raw), a.checked_sub(b));
+            prop_assert_eq!(x.saturating_add(y).raw(), a.saturating_add(b));
+            prop_assert_eq!(x.saturating_sub(y).raw(), a.saturating_sub(b));
+            // Equal high limbs, the case where the low limbs decide.
+            let (c, d) = ((a >> 64 << 64) | (b & u128::from(u64::MAX)), a);
+            prop_assert_eq!(Fraction::from_raw(c).saturating_sub(Fraction::from_raw(d)).raw(), c.saturating_sub(d));
         }
 
         #[test]

@@ -505,22 +505,10 @@ pub fn plan_into(request: &LiquidationRequest<'_>, plan: &mut LiquidationPlan) -
     Ok(())
 }
 
-/// `stored − amount`, clamped at 0, on the two 64-bit halves: a compare of the high halves decides
-/// almost always, and the subtraction runs only when it is positive (fewer BPF instructions than
-/// `u128::saturating_sub`, which computes both the difference and the borrow before selecting).
+/// `stored − amount`, clamped at 0. One out-of-line copy for the many cached values a liquidation lowers.
 #[inline(never)]
 pub(crate) fn raw_sub(stored: &mut crate::pod::Le128, amount: Fraction) {
-    let value = stored.get();
-    let amount = amount.raw();
-    let (value_lo, value_hi) = (value as u64, (value >> 64) as u64);
-    let (amount_lo, amount_hi) = (amount as u64, (amount >> 64) as u64);
-    if value_hi < amount_hi || (value_hi == amount_hi && value_lo <= amount_lo) {
-        stored.set(0);
-        return;
-    }
-    let lo = value_lo.wrapping_sub(amount_lo);
-    let hi = value_hi.wrapping_sub(amount_hi).wrapping_sub(u64::from(value_lo < amount_lo));
-    stored.set(u128::from(hi) << 64 | u128::from(lo));
+    stored.set(Fraction::from_raw(stored.get()).saturating_sub(amount).raw());
 }
 
 /// The repay reserve side: the settled debt leaves the borrowed total, the repaid liquidity joins the vault.
