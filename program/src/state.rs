@@ -4,7 +4,7 @@ use {
     crate::validation::is_owned_by,
     ballast_interface::{
         error::BallastError,
-        state::{ProgramAccount, Reserve, CURRENT_VERSION},
+        state::{ProgramAccount, CURRENT_VERSION},
     },
     pinocchio::{
         account::{Ref, RefMut},
@@ -66,15 +66,8 @@ pub fn clock() -> Result<Clock, ProgramError> {
     Clock::get()
 }
 
-/// Requires the reserve to have been refreshed in `slot`.
-#[inline(always)]
-pub fn require_fresh_reserve(reserve: &Reserve, slot: u64) -> Result<(), BallastError> {
-    if reserve.last_update_slot.get() == slot {
-        Ok(())
-    } else {
-        Err(BallastError::ReserveStale)
-    }
-}
+/// Requires the reserve to have been refreshed in the given slot (`ReserveStale`).
+pub use ballast_interface::logic::obligation::require_fresh_reserve;
 
 /// Requires `account` to be the reserve's market.
 #[inline(always)]

@@ -52,7 +52,7 @@ pub fn require_fully_checked(price_status: u8) -> Result<(), BallastError> {
 
 /// Requires the reserve to have been refreshed in `slot`.
 #[inline(always)]
-fn require_fresh_reserve(reserve: &Reserve, slot: u64) -> Result<(), BallastError> {
+pub fn require_fresh_reserve(reserve: &Reserve, slot: u64) -> Result<(), BallastError> {
     if reserve.last_update_slot.get() == slot {
         Ok(())
     } else {
@@ -62,7 +62,7 @@ fn require_fresh_reserve(reserve: &Reserve, slot: u64) -> Result<(), BallastErro
 
 /// Requires the obligation to have been refreshed in `slot`.
 #[inline(always)]
-fn require_fresh_obligation(obligation: &Obligation, slot: u64) -> Result<(), BallastError> {
+pub fn require_fresh_obligation(obligation: &Obligation, slot: u64) -> Result<(), BallastError> {
     if obligation.last_refresh_slot.get() == slot {
         Ok(())
     } else {

@@ -39,7 +39,7 @@
 //! withdraw reserve's liquidity).
 
 use {
-    super::liquidate::{require_fresh_obligation, require_fresh_reserve, require_vault, settle},
+    super::liquidate::{require_ready_obligation, require_ready_reserve, require_vault, settle},
     crate::{
         event,
         state::{clock, load, load_mut},
@@ -98,13 +98,13 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     let (repay_reserve_address, withdraw_reserve_address) = (repay_key.address(), withdraw_key.address());
     let mut repay_reserve = load_mut::<Reserve>(repay_reserve_account, program_id)?;
     let mut withdraw_reserve = load_mut::<Reserve>(withdraw_reserve_account, program_id)?;
-    require_fresh_reserve(&repay_reserve, market_account, slot)?;
-    require_fresh_reserve(&withdraw_reserve, market_account, slot)?;
+    require_ready_reserve(&repay_reserve, market_account, slot)?;
+    require_ready_reserve(&withdraw_reserve, market_account, slot)?;
 
     // 5. Obligation: writable, of this market, refreshed in this slot with loaded prices (the LTV and the
     //    penalty come from its cached health).
     let mut obligation = load_mut::<Obligation>(obligation_account, program_id)?;
-    require_fresh_obligation(&obligation, market_account, slot)?;
+    require_ready_obligation(&obligation, market_account, slot)?;
 
     // 6. Vaults are the reserves' own; the executor's accounts hold the right mints and are not vaults (a
     //    vault paying itself would leave its balance while the reserve's available amount moves).

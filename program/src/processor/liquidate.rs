@@ -47,7 +47,7 @@
 
 use {
     crate::{
-        state::{clock, load, load_mut},
+        state::{clock, load, load_mut, require_fresh_reserve, require_market},
         token::{
             market_authority_seeds, require_token_account_mint, require_token_program, transfer,
             transfer_from_vault,
@@ -57,9 +57,12 @@ use {
     ballast_interface::{
         error::BallastError,
         instruction::{parse_args, LiquidateArgs},
-        logic::liquidation::{
-            apply_repay, apply_to_obligation, apply_withdraw, plan_into, LiquidationPlan, LiquidationRequest,
-            MarketRisk, ReservePair,
+        logic::{
+            liquidation::{
+                apply_repay, apply_to_obligation, apply_withdraw, plan_into, LiquidationPlan,
+                LiquidationRequest, MarketRisk, ReservePair,
+            },
+            obligation::require_fresh_obligation,
         },
         state::{Market, Obligation, Reserve, PRICE_LOADED},
     },
@@ -95,33 +98,25 @@ pub(crate) fn execute_call(call: &mut Call<'_>) -> ProgramResult {
 
 /// The obligation of a liquidation or a deleverage: of this market, refreshed in `slot`, prices loaded.
 #[inline(never)]
-pub(crate) fn require_fresh_obligation(
+pub(crate) fn require_ready_obligation(
     obligation: &Obligation,
     market: &AccountView,
     slot: u64,
 ) -> Result<(), BallastError> {
-    if !address_eq(&obligation.market, market.address()) {
-        return Err(BallastError::MarketMismatch);
-    }
-    if obligation.last_refresh_slot.get() != slot {
-        return Err(BallastError::ObligationStale);
-    }
+    require_market(&obligation.market, market)?;
+    require_fresh_obligation(obligation, slot)?;
     require_price_loaded(obligation.price_status)
 }
 
 /// A reserve of a liquidation or a deleverage: of this market, refreshed in `slot`, price loaded.
 #[inline(never)]
-pub(crate) fn require_fresh_reserve(
+pub(crate) fn require_ready_reserve(
     reserve: &Reserve,
     market: &AccountView,
     slot: u64,
 ) -> Result<(), BallastError> {
-    if !address_eq(&reserve.market, market.address()) {
-        return Err(BallastError::MarketMismatch);
-    }
-    if reserve.last_update_slot.get() != slot {
-        return Err(BallastError::ReserveStale);
-    }
+    require_market(&reserve.market, market)?;
+    require_fresh_reserve(reserve, slot)?;
     require_price_loaded(reserve.price_status)
 }
 
@@ -172,7 +167,7 @@ pub(crate) fn execute(
 
     // 4. Obligation: of this market, refreshed in this slot with loaded prices.
     let mut obligation = load_mut::<Obligation>(obligation_account, program_id)?;
-    require_fresh_obligation(&obligation, market_account, slot)?;
+    require_ready_obligation(&obligation, market_account, slot)?;
 
     // 5. Reserves: of this market, refreshed in this slot with loaded prices. The same reserve on both sides
     //    is borrowed once. The addresses are read through copies of the views, which stay readable while
@@ -182,9 +177,9 @@ pub(crate) fn execute(
     let same = address_eq(repay_key.address(), withdraw_key.address());
     let mut repay = load_mut::<Reserve>(repay_account, program_id)?;
     let mut withdraw = if same { None } else { Some(load_mut::<Reserve>(withdraw_account, program_id)?) };
-    require_fresh_reserve(&repay, market_account, slot)?;
+    require_ready_reserve(&repay, market_account, slot)?;
     if let Some(withdraw) = withdraw.as_deref() {
-        require_fresh_reserve(withdraw, market_account, slot)?;
+        require_ready_reserve(withdraw, market_account, slot)?;
     }
 
     // 6. Token accounts: the SPL Token program, the market authority, the reserves' own vaults, and the
