@@ -61,3 +61,20 @@ pub fn require_distinct(a: &AccountView, b: &AccountView) -> Result<(), BallastE
         Err(BallastError::DuplicateAccount)
     }
 }
+
+/// Requires `account` to be the reserve's stored vault or cToken mint, `expected` (`InvalidVault`).
+#[inline(always)]
+pub fn require_vault(account: &AccountView, expected: &Address) -> Result<(), BallastError> {
+    if address_eq(account.address(), expected) {
+        Ok(())
+    } else {
+        Err(BallastError::InvalidVault)
+    }
+}
+
+/// [`require_vault`], then writable: the instruction moves tokens through it.
+#[inline(always)]
+pub fn require_writable_vault(account: &AccountView, expected: &Address) -> Result<(), BallastError> {
+    require_vault(account, expected)?;
+    require_writable(account)
+}

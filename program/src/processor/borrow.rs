@@ -24,7 +24,7 @@ use {
     crate::{
         state,
         token::{self, require_token_account_mint, require_token_program},
-        validation::{require_distinct, require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_writable, require_writable_vault},
     },
     ballast_interface::{
         error::BallastError,
@@ -80,10 +80,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     // 6. Token accounts: the reserve's vault, a destination of the liquidity mint that is not the vault, the
     //    market authority, SPL Token.
-    if !address_eq(vault.address(), &reserve.liquidity_vault) {
-        return Err(BallastError::InvalidVault.into());
-    }
-    require_writable(vault)?;
+    require_writable_vault(vault, &reserve.liquidity_vault)?;
     require_distinct(vault, destination)?;
     require_writable(destination)?;
     require_token_account_mint(destination, &reserve.liquidity_mint)?;

@@ -21,7 +21,7 @@ use {
     crate::{
         state::{clock, load, load_mut, require_fresh_reserve, require_market},
         token::{market_authority_seeds, require_token_program, transfer_from_vault},
-        validation::require_writable,
+        validation::require_writable_vault,
     },
     ballast_interface::{
         error::BallastError,
@@ -29,15 +29,8 @@ use {
         state::{Market, Reserve},
     },
     ballast_math::{mul_div_floor, Fraction},
-    pinocchio::{cpi::Signer, AccountView, Address, ProgramResult},
+    pinocchio::{cpi::Signer, AccountView, ProgramResult},
 };
-
-fn require_vault(account: &AccountView, stored: &Address) -> Result<(), BallastError> {
-    if account.address() != stored {
-        return Err(BallastError::InvalidVault);
-    }
-    require_writable(account)
-}
 
 #[inline(never)]
 pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
@@ -62,9 +55,9 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     require_fresh_reserve(&reserve, clock()?.slot)?;
 
     // 4. Vaults: the reserve's own, writable.
-    require_vault(liquidity_vault, &reserve.liquidity_vault)?;
-    require_vault(fee_vault, &reserve.fee_vault)?;
-    require_vault(insurance_vault, &reserve.insurance_vault)?;
+    require_writable_vault(liquidity_vault, &reserve.liquidity_vault)?;
+    require_writable_vault(fee_vault, &reserve.fee_vault)?;
+    require_writable_vault(insurance_vault, &reserve.insurance_vault)?;
 
     // 5. Market authority and token program.
     if market_authority.address() != &market.authority {

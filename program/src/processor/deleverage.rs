@@ -39,12 +39,12 @@
 //! withdraw reserve's liquidity).
 
 use {
-    super::liquidate::{require_ready_obligation, require_ready_reserve, require_vault, settle},
+    super::liquidate::{require_ready_obligation, require_ready_reserve, settle},
     crate::{
         event,
         state::{clock, load, load_mut},
         token::{require_token_account_mint, require_token_program},
-        validation::{require_distinct, require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_vault, require_writable},
     },
     ballast_interface::{
         error::BallastError,

@@ -20,7 +20,7 @@ use {
     crate::{
         state::{load, load_mut, require_market},
         token::{self, require_token_account_mint, require_token_program},
-        validation::{require_signer, require_writable},
+        validation::{require_signer, require_writable, require_writable_vault},
     },
     ballast_interface::{
         error::BallastError,
@@ -77,10 +77,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     require_token_program(token_program)?;
 
     // 7. cToken mint: the reserve's, writable.
-    if !address_eq(collateral_mint.address(), &ctoken_mint) {
-        return Err(BallastError::InvalidVault.into());
-    }
-    require_writable(collateral_mint)?;
+    require_writable_vault(collateral_mint, &ctoken_mint)?;
 
     // 8. User collateral token account: writable, holding the reserve's cTokens.
     require_writable(user_collateral)?;

@@ -35,7 +35,7 @@ use {
         token::{
             market_authority_seeds, require_token_account_mint, require_token_program, transfer_from_vault,
         },
-        validation::{require_distinct, require_writable},
+        validation::{require_distinct, require_writable, require_writable_vault},
     },
     ballast_interface::{
         error::BallastError,
@@ -90,10 +90,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     // 5. Token accounts: the reserve's vault, a distinct destination of the liquidity mint, the market
     //    authority, SPL Token.
-    if !address_eq(vault.address(), &reserve_state.liquidity_vault) {
-        return Err(BallastError::InvalidVault.into());
-    }
-    require_writable(vault)?;
+    require_writable_vault(vault, &reserve_state.liquidity_vault)?;
     require_writable(destination)?;
     require_distinct(vault, destination)?;
     require_token_account_mint(destination, &reserve_state.liquidity_mint)?;

@@ -28,7 +28,7 @@ use {
         introspection::{first_account, instructions, require_top_level},
         state::{load, load_mut, require_market},
         token::{require_token_account_mint, require_token_program, transfer},
-        validation::{require_distinct, require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_writable, require_writable_vault},
     },
     ballast_interface::{
         error::BallastError,
@@ -37,7 +37,6 @@ use {
         state::{Market, Reserve, FLASH_LOANS_DISABLED},
     },
     pinocchio::{account::Ref, sysvars::instructions::Instructions, AccountView, Address, ProgramResult},
-    solana_address::address_eq,
 };
 
 #[inline(never)]
@@ -85,10 +84,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     drop(market_state);
 
     // 6. Token accounts: the reserve's vault, a distinct source of the liquidity mint, SPL Token.
-    if !address_eq(vault.address(), &reserve_state.liquidity_vault) {
-        return Err(BallastError::InvalidVault.into());
-    }
-    require_writable(vault)?;
+    require_writable_vault(vault, &reserve_state.liquidity_vault)?;
     require_writable(source)?;
     require_distinct(vault, source)?;
     require_token_account_mint(source, &reserve_state.liquidity_mint)?;

@@ -52,7 +52,7 @@ use {
             market_authority_seeds, require_token_account_mint, require_token_program, transfer,
             transfer_from_vault,
         },
-        validation::{require_distinct, require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_vault, require_writable},
     },
     ballast_interface::{
         error::BallastError,
@@ -125,15 +125,6 @@ fn require_price_loaded(status: u8) -> Result<(), BallastError> {
         Ok(())
     } else {
         Err(BallastError::PriceNotLoaded)
-    }
-}
-
-/// `vault` is the reserve's liquidity vault.
-pub(crate) fn require_vault(vault: &AccountView, expected: &Address) -> Result<(), BallastError> {
-    if address_eq(vault.address(), expected) {
-        Ok(())
-    } else {
-        Err(BallastError::InvalidVault)
     }
 }
 

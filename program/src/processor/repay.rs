@@ -20,7 +20,7 @@ use {
     crate::{
         state::{clock, load, load_mut, require_fresh_reserve, require_market},
         token::{self, require_token_account_mint, require_token_program},
-        validation::{require_distinct, require_signer, require_writable},
+        validation::{require_distinct, require_signer, require_writable, require_writable_vault},
     },
     ballast_interface::{
         error::BallastError,
@@ -29,7 +29,6 @@ use {
         state::{Market, Obligation, Reserve},
     },
     pinocchio::{AccountView, ProgramResult},
-    solana_address::address_eq,
 };
 
 #[inline(never)]
@@ -68,10 +67,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
     require_token_program(token_program)?;
 
     // 7. Liquidity vault: the reserve's, writable.
-    if !address_eq(liquidity_vault.address(), &reserve_state.liquidity_vault) {
-        return Err(BallastError::InvalidVault.into());
-    }
-    require_writable(liquidity_vault)?;
+    require_writable_vault(liquidity_vault, &reserve_state.liquidity_vault)?;
 
     // 8. Payer liquidity token account: writable, not the vault, holding the reserve's liquidity mint.
     require_writable(payer_liquidity)?;

@@ -20,7 +20,7 @@ use {
     crate::{
         state,
         token::{self, require_token_account_mint, require_token_program},
-        validation::{require_signer, require_writable},
+        validation::{require_signer, require_writable, require_writable_vault},
     },
     ballast_interface::{
         error::BallastError,
@@ -72,10 +72,7 @@ pub fn process(accounts: &mut [AccountView], data: &[u8]) -> ProgramResult {
 
     // 6. Token accounts: the reserve's cToken mint, a destination of that mint, the market authority, SPL
     //    Token.
-    if !address_eq(collateral_mint.address(), &reserve.collateral_mint) {
-        return Err(BallastError::InvalidVault.into());
-    }
-    require_writable(collateral_mint)?;
+    require_writable_vault(collateral_mint, &reserve.collateral_mint)?;
     require_writable(destination)?;
     require_token_account_mint(destination, &reserve.collateral_mint)?;
     if !address_eq(market_authority.address(), &market.authority) {
