@@ -866,13 +866,7 @@ mod tests {
     /// settled debt through the cheaper `market_value` when it is whole.
     #[test]
     fn whole_settled_debt_values_as_an_amount() {
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::logic::xorshift(0x1234_5678_9abc_def1u64);
         for _ in 0..2_000 {
             let amount = next() >> (next() % 64);
             let price = Fraction::from_raw(u128::from(next()) << (next() % 64));
@@ -1316,13 +1310,8 @@ mod tests {
     fn exchange_rates_never_fall() {
         // Odd exchange rates, prices, penalties and sizes: the withdraw reserve's rate never falls, and the
         // repay reserve's neither; the withdraw rate is unchanged whenever the cToken conversion is exact.
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        let mut random = crate::logic::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut next = |m: u64| random() % m;
         for _ in 0..500 {
             let side = if next(2) == 0 { DeleverageSide::Supply } else { DeleverageSide::Borrow };
             let mut s = setup(side);

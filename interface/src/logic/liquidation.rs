@@ -674,13 +674,7 @@ mod tests {
     /// `raw_sub` is `u128::saturating_sub`, on every arrangement of the halves.
     #[test]
     fn raw_sub_clamps_like_saturating_sub() {
-        let mut seed = 0x0bad_5eed_1234_5678u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::logic::xorshift(0x0bad_5eed_1234_5678u64);
         let halves = [0u64, 1, 2, u64::MAX - 1, u64::MAX];
         let check = |value: u128, amount: u128| {
             let mut stored = crate::pod::Le128::new(value);
@@ -727,13 +721,7 @@ mod tests {
                 escalation_per_slot: Fraction::from_bps(7),
             },
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::logic::xorshift(0x9e37_79b9_7f4a_7c15u64);
         let deposited_values = [0u64, 1, 1_000, 123_456_789];
         let debt_bps =
             [0u64, 1, 5_000, 8_500, 9_000, 9_499, 9_500, 9_501, 9_899, 9_900, 9_950, 10_000, 12_000];
