@@ -14,16 +14,16 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("InitReserve", "common", 25720),
     // last known 459
     ("UpdateReserveConfig", "common", 510),
-    // last known 2969
-    ("CollectFees", "both vaults", 3270),
-    // last known 1878
-    ("RefreshReserve", "price, 1 slot of interest", 2070),
-    // last known 5027
+    // last known 2894
+    ("CollectFees", "both vaults", 3190),
+    // last known 1872
+    ("RefreshReserve", "price, 1 slot of interest", 2060),
+    // last known 5021
     ("RefreshReserve", "price, 2 days of interest", 5530),
     // last known 709
     ("RefreshReserve", "price, same slot", 780),
-    // last known 1528
-    ("RefreshReserve", "no price, 1 slot", 1690),
+    // last known 1522
+    ("RefreshReserve", "no price, 1 slot", 1680),
     // last known 1850
     ("RefreshObligation", "1 deposit, 1 borrow", 2040),
     // last known 12248
@@ -38,42 +38,42 @@ const CAPS: &[(&str, &str, u64)] = &[
     ("DepositCollateral", "new entry", 1850),
     // last known 1876
     ("DepositCollateral", "full: 8th deposit of 8", 2070),
-    // last known 2734
-    ("WithdrawCollateral", "with debt, 1 deposit, 1 borrow", 3010),
-    // last known 2736
-    ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 3010),
+    // last known 2669
+    ("WithdrawCollateral", "with debt, 1 deposit, 1 borrow", 2940),
+    // last known 2671
+    ("WithdrawCollateral", "full: 8 deposits, 5 borrows", 2940),
     // last known 2406
     ("Borrow", "1 deposit, 1 borrow", 2650),
     // last known 2407
     ("Borrow", "full: 8 deposits, 5 borrows", 2650),
-    // last known 1896
-    ("Repay", "partial", 2090),
-    // last known 1926
-    ("Repay", "whole debt, removes the borrow", 2120),
-    // last known 1993
-    ("Repay", "full: whole first borrow of 5", 2200),
+    // last known 1868
+    ("Repay", "partial", 2060),
+    // last known 1883
+    ("Repay", "whole debt, removes the borrow", 2080),
+    // last known 1950
+    ("Repay", "full: whole first borrow of 5", 2150),
     // last known 206
     ("SetPreLiquidation", "common", 230),
-    // last known 8568
-    ("PreLiquidate", "1 deposit, 1 borrow", 9430),
-    // last known 8581
-    ("PreLiquidate", "full: 8 deposits, 5 borrows", 9440),
-    // last known 8638
-    ("Liquidate", "1 deposit, 1 borrow", 9510),
-    // last known 8795
-    ("Liquidate", "full: 8 deposits, 5 borrows", 9680),
+    // last known 8547
+    ("PreLiquidate", "1 deposit, 1 borrow", 9410),
+    // last known 8560
+    ("PreLiquidate", "full: 8 deposits, 5 borrows", 9420),
+    // last known 8597
+    ("Liquidate", "1 deposit, 1 borrow", 9460),
+    // last known 8754
+    ("Liquidate", "full: 8 deposits, 5 borrows", 9630),
     // last known 967
     ("StartDeleverage", "common", 1070),
-    // last known 7439
-    ("Deleverage", "supply side, 2 deposits, 1 borrow", 8190),
-    // last known 8685
-    ("Deleverage", "full: 8 deposits, 5 borrows", 9560),
+    // last known 7423
+    ("Deleverage", "supply side, 2 deposits, 1 borrow", 8170),
+    // last known 8669
+    ("Deleverage", "full: 8 deposits, 5 borrows", 9540),
     // last known 779
     ("CancelDeleverage", "common", 860),
-    // last known 3062
-    ("CoverBadDebt", "insurance pays part", 3370),
-    // last known 2145
-    ("FlashBorrow", "common", 2360),
+    // last known 3036
+    ("CoverBadDebt", "insurance pays part", 3340),
+    // last known 2149
+    ("FlashBorrow", "common", 2370),
     // last known 1935
     ("FlashRepay", "common (pair − borrow)", 2130),
 ];
